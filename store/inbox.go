@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// InboxGroup is the consumer group every replica's workers read the inbox
+// through.
+const InboxGroup = "workers"
+
+// InboxEntry is one accepted event waiting to be handled.
+type InboxEntry struct {
+	ID       string // stream entry ID, for Done
+	EventID  string
+	Payload  []byte // the Events API event_callback JSON as Slack sent it
+	Accepted time.Time
+}
+
+// AcceptEvent records an Events API delivery: the first time an event_id is
+// seen it is queued in the inbox; later deliveries (Slack's retries) are
+// reported as duplicates. One round trip. An error means nothing is known to
+// be stored and the envelope must not be acked.
+func (s *Store) AcceptEvent(ctx context.Context, eventID string, payload []byte) (isNew bool, err error) {
+	if eventID == "" {
+		return false, errors.New("accept event: empty event_id")
+	}
+	n, err := s.accept.Run(ctx, s.rdb,
+		[]string{s.keys.dedupe(eventID), s.keys.inbox()},
+		int64(s.opts.DedupeTTL/time.Second), eventID, payload,
+	).Int()
+	if err != nil {
+		return false, fmt.Errorf("accept event: %w", err)
+	}
+	return n == 1, nil
+}
+
+// EnsureInboxGroup creates the inbox stream and its consumer group if they do
+// not exist. Safe to call from every replica.
+func (s *Store) EnsureInboxGroup(ctx context.Context) error {
+	err := s.rdb.XGroupCreateMkStream(ctx, s.keys.inbox(), InboxGroup, "0").Err()
+	if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
+		return fmt.Errorf("create inbox group: %w", err)
+	}
+	return nil
+}
+
+// ReadInbox takes up to count new entries for consumer, waiting up to block
+// for the first. No entries and no error means nothing arrived in time.
+func (s *Store) ReadInbox(ctx context.Context, consumer string, count int, block time.Duration) ([]InboxEntry, error) {
+	res, err := s.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+		Group: InboxGroup, Consumer: consumer, Streams: []string{s.keys.inbox(), ">"},
+		Count: int64(count), Block: block,
+	}).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read inbox: %w", err)
+	}
+	var out []InboxEntry
+	for _, st := range res {
+		out = append(out, entries(st.Messages)...)
+	}
+	return out, nil
+}
+
+// ClaimStale takes over up to count entries that another consumer read but
+// has not finished for at least minIdle: the work of a replica that died.
+func (s *Store) ClaimStale(ctx context.Context, consumer string, minIdle time.Duration, count int) ([]InboxEntry, error) {
+	msgs, _, err := s.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+		Stream: s.keys.inbox(), Group: InboxGroup, Consumer: consumer,
+		MinIdle: minIdle, Start: "0-0", Count: int64(count),
+	}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("claim stale inbox entries: %w", err)
+	}
+	return entries(msgs), nil
+}
+
+// Done removes a handled entry from the inbox. One round trip.
+func (s *Store) Done(ctx context.Context, entryID string) error {
+	if err := s.done.Run(ctx, s.rdb, []string{s.keys.inbox()}, InboxGroup, entryID).Err(); err != nil {
+		return fmt.Errorf("inbox done %s: %w", entryID, err)
+	}
+	return nil
+}
+
+// InboxBacklog reports how many entries wait in the inbox (read or not) and
+// the age of the oldest, which is the lag of the slowest work.
+func (s *Store) InboxBacklog(ctx context.Context) (n int64, oldest time.Duration, err error) {
+	n, err = s.rdb.XLen(ctx, s.keys.inbox()).Result()
+	if err != nil {
+		return 0, 0, fmt.Errorf("inbox length: %w", err)
+	}
+	if n == 0 {
+		return 0, 0, nil
+	}
+	first, err := s.rdb.XRangeN(ctx, s.keys.inbox(), "-", "+", 1).Result()
+	if err != nil {
+		return 0, 0, fmt.Errorf("inbox head: %w", err)
+	}
+	if len(first) == 0 {
+		return n, 0, nil
+	}
+	return n, max(0, s.clock.Now().Sub(entryTime(first[0].ID))), nil
+}
+
+func entries(msgs []redis.XMessage) []InboxEntry {
+	out := make([]InboxEntry, 0, len(msgs))
+	for _, m := range msgs {
+		id, _ := m.Values["id"].(string)
+		p, _ := m.Values["p"].(string)
+		out = append(out, InboxEntry{ID: m.ID, EventID: id, Payload: []byte(p), Accepted: entryTime(m.ID)})
+	}
+	return out
+}
+
+// entryTime reads the millisecond timestamp that a stream entry ID begins with.
+func entryTime(id string) time.Time {
+	msPart, _, _ := strings.Cut(id, "-")
+	v, err := strconv.ParseInt(msPart, 10, 64)
+	if err != nil {
+		return time.Time{}
+	}
+	return time.UnixMilli(v)
+}

@@ -1,0 +1,43 @@
+package store
+
+import "strings"
+
+// keys builds every Redis key of one workspace. All of them share the hash tag
+// {teamID}, so every multi-key script stays in one Cluster slot.
+type keys struct{ prefix string }
+
+func newKeys(teamID string) keys {
+	// A hash tag must not contain braces; Slack team IDs never do, but a
+	// malformed one must not split a workspace across slots.
+	teamID = strings.NewReplacer("{", "", "}", "").Replace(teamID)
+	return keys{prefix: "carebot:{" + teamID + "}:"}
+}
+
+// dedupe marks an Events API event_id as accepted; it expires.
+func (k keys) dedupe(eventID string) string { return k.prefix + "dedupe:" + eventID }
+
+// inbox is the stream of accepted events waiting for a worker.
+func (k keys) inbox() string { return k.prefix + "inbox" }
+
+// seq is the ticket-number counter.
+func (k keys) seq() string { return k.prefix + "seq:ticket" }
+
+// tickets is a hash: ticket number -> ticket JSON.
+func (k keys) tickets() string { return k.prefix + "tickets" }
+
+// events is a hash: ticket number -> the audit trail, one JSON event a line.
+func (k keys) events() string { return k.prefix + "events" }
+
+// threads is a hash: "channel:thread_ts" -> ticket number.
+func (k keys) threads() string { return k.prefix + "threads" }
+
+// created is a sorted set of ticket numbers scored by creation time (ms).
+func (k keys) created() string { return k.prefix + "idx:created" }
+
+// requester is a sorted set of one user's ticket numbers by creation time.
+func (k keys) requester(user string) string { return k.prefix + "idx:requester:" + user }
+
+// seen marks one Slack message (channel, ts) as handled; it expires.
+func (k keys) seen(channel, ts string) string { return k.prefix + "seen:" + channel + ":" + ts }
+
+func threadField(channel, ts string) string { return channel + ":" + ts }

@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"carebot/clock"
+)
+
+// Store is carebot's state for one Slack workspace.
+type Store struct {
+	rdb   redis.UniversalClient
+	keys  keys
+	clock clock.Clock
+	opts  Options
+
+	accept, done, create, followUp, setReply *redis.Script
+}
+
+// Options tune a Store. The zero value of a field picks its default.
+type Options struct {
+	// DedupeTTL is how long an accepted event_id is remembered. Slack retries
+	// for about 5 minutes; the default of 6 hours also covers events queued
+	// while no socket was open.
+	DedupeTTL time.Duration
+	// SeenTTL is how long a handled Slack message (channel, ts) is remembered,
+	// so the same message arriving as app_mention and as message is one report.
+	SeenTTL time.Duration
+}
+
+// New returns the store of workspace teamID on rdb.
+func New(rdb redis.UniversalClient, teamID string, clk clock.Clock, opts Options) (*Store, error) {
+	if rdb == nil || clk == nil {
+		return nil, errors.New("store: nil redis client or clock")
+	}
+	if teamID == "" {
+		return nil, errors.New("store: empty team ID")
+	}
+	if opts.DedupeTTL <= 0 {
+		opts.DedupeTTL = 6 * time.Hour
+	}
+	if opts.SeenTTL <= 0 {
+		opts.SeenTTL = 24 * time.Hour
+	}
+	return &Store{
+		rdb: rdb, keys: newKeys(teamID), clock: clk, opts: opts,
+		accept:   redis.NewScript(acceptScript),
+		done:     redis.NewScript(doneScript),
+		create:   redis.NewScript(createScript),
+		followUp: redis.NewScript(followUpScript),
+		setReply: redis.NewScript(setReplyScript),
+	}, nil
+}
+
+// Ping checks that Redis answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("ping redis: %w", err)
+	}
+	return nil
+}
+
+// Preload loads every script into Redis so the first real call is one round
+// trip (EVALSHA) rather than two.
+func (s *Store) Preload(ctx context.Context) error {
+	for _, sc := range []*redis.Script{s.accept, s.done, s.create, s.followUp, s.setReply} {
+		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
+			return fmt.Errorf("load script: %w", err)
+		}
+	}
+	return nil
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }

@@ -1,0 +1,210 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"carebot/ticket"
+)
+
+// record is a ticket as stored: JSON with times as RFC 3339 strings, so the
+// Lua scripts can decode and re-encode it without losing precision.
+type record struct {
+	Number    int64  `json:"number"`
+	Status    string `json:"status"`
+	Category  string `json:"category"`
+	Location  string `json:"location,omitempty"`
+	Summary   string `json:"summary"`
+	Requester string `json:"requester"`
+	Source    string `json:"source"`
+	Channel   string `json:"channel"`
+	ThreadTS  string `json:"thread_ts"`
+	ReplyTS   string `json:"reply_ts,omitempty"`
+	CreatedAt string `json:"created_at"`
+	UpdatedAt string `json:"updated_at"`
+}
+
+func toRecord(t *ticket.Ticket) record {
+	return record{
+		Number: t.Number, Status: string(t.Status), Category: string(t.Category), Location: t.Location,
+		Summary: t.Summary, Requester: t.Requester, Source: string(t.Source),
+		Channel: t.Channel, ThreadTS: t.ThreadTS, ReplyTS: t.ReplyTS,
+		CreatedAt: t.CreatedAt.UTC().Format(time.RFC3339Nano), UpdatedAt: t.UpdatedAt.UTC().Format(time.RFC3339Nano),
+	}
+}
+
+func fromJSON(js string) (*ticket.Ticket, error) {
+	var r record
+	if err := json.Unmarshal([]byte(js), &r); err != nil {
+		return nil, fmt.Errorf("decode ticket: %w", err)
+	}
+	created, _ := time.Parse(time.RFC3339Nano, r.CreatedAt)
+	updated, _ := time.Parse(time.RFC3339Nano, r.UpdatedAt)
+	return &ticket.Ticket{
+		Number: r.Number, Status: ticket.Status(r.Status), Category: ticket.Category(r.Category), Location: r.Location,
+		Summary: r.Summary, Requester: r.Requester, Source: ticket.Source(r.Source),
+		Channel: r.Channel, ThreadTS: r.ThreadTS, ReplyTS: r.ReplyTS,
+		CreatedAt: created, UpdatedAt: updated,
+	}, nil
+}
+
+func eventLine(ev ticket.Event) (string, error) {
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return "", fmt.Errorf("encode event: %w", err)
+	}
+	return string(b) + "\n", nil
+}
+
+// CreateTicket stores t (its Number is assigned here) with its first event,
+// keyed by the requester's thread (t.Channel, t.ThreadTS): if that thread
+// already has a ticket, nothing is written and that ticket is returned with
+// created false. One round trip.
+func (s *Store) CreateTicket(ctx context.Context, t *ticket.Ticket, first ticket.Event) (stored *ticket.Ticket, created bool, err error) {
+	if t.Channel == "" || t.ThreadTS == "" || t.Requester == "" {
+		return nil, false, errors.New("create ticket: channel, thread and requester are required")
+	}
+	rec := toRecord(t)
+	rec.Number = 0
+	js, err := json.Marshal(rec)
+	if err != nil {
+		return nil, false, fmt.Errorf("create ticket: %w", err)
+	}
+	line, err := eventLine(first)
+	if err != nil {
+		return nil, false, fmt.Errorf("create ticket: %w", err)
+	}
+	res, err := s.create.Run(ctx, s.rdb,
+		[]string{s.keys.seq(), s.keys.tickets(), s.keys.events(), s.keys.threads(), s.keys.created(), s.keys.requester(t.Requester)},
+		threadField(t.Channel, t.ThreadTS), js, line, ms(t.CreatedAt),
+	).Slice()
+	if err != nil {
+		return nil, false, fmt.Errorf("create ticket: %w", err)
+	}
+	stored, err = fromJSON(fmt.Sprint(res[1]))
+	if err != nil {
+		return nil, false, fmt.Errorf("create ticket: %w", err)
+	}
+	return stored, res[0] == int64(1), nil
+}
+
+// FollowUpResult says what AddFollowUp did.
+type FollowUpResult int
+
+// The outcomes of AddFollowUp.
+const (
+	FollowUpAdded      FollowUpResult = iota // appended to the ticket's trail
+	FollowUpDuplicate                        // this message was already added
+	FollowUpNoTicket                         // the thread is not a ticket's
+	FollowUpNotOwnTicket                     // the author is not the requester
+)
+
+// AddFollowUp appends the requester's message (channel, ts) in thread
+// threadTS to the audit trail of that thread's ticket. One round trip.
+func (s *Store) AddFollowUp(ctx context.Context, channel, threadTS, ts string, ev ticket.Event) (FollowUpResult, *ticket.Ticket, error) {
+	line, err := eventLine(ev)
+	if err != nil {
+		return 0, nil, fmt.Errorf("follow-up: %w", err)
+	}
+	res, err := s.followUp.Run(ctx, s.rdb,
+		[]string{s.keys.threads(), s.keys.tickets(), s.keys.events(), s.keys.seen(channel, ts)},
+		threadField(channel, threadTS), ev.Actor, line, int64(s.opts.SeenTTL/time.Second), ev.At.UTC().Format(time.RFC3339Nano),
+	).Slice()
+	if err != nil {
+		return 0, nil, fmt.Errorf("follow-up: %w", err)
+	}
+	var t *ticket.Ticket
+	if js := fmt.Sprint(res[1]); js != "" {
+		if t, err = fromJSON(js); err != nil {
+			return 0, nil, fmt.Errorf("follow-up: %w", err)
+		}
+	}
+	switch res[0] {
+	case int64(1):
+		return FollowUpAdded, t, nil
+	case int64(0):
+		return FollowUpDuplicate, t, nil
+	case int64(-2):
+		return FollowUpNotOwnTicket, t, nil
+	}
+	return FollowUpNoTicket, nil, nil
+}
+
+// SetReplyTS records the ts of the bot's first reply to ticket n, so handling
+// the same report again does not reply twice.
+func (s *Store) SetReplyTS(ctx context.Context, n int64, ts string) error {
+	if err := s.setReply.Run(ctx, s.rdb, []string{s.keys.tickets()}, n, ts).Err(); err != nil {
+		return fmt.Errorf("set reply of ticket %d: %w", n, err)
+	}
+	return nil
+}
+
+// Ticket reads ticket n. A missing ticket is a ticket.NotFound error.
+func (s *Store) Ticket(ctx context.Context, n int64) (*ticket.Ticket, error) {
+	js, err := s.rdb.HGet(ctx, s.keys.tickets(), strconv.FormatInt(n, 10)).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, ticket.Errorf(ticket.NotFound, "There is no ticket %d.", n)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read ticket %d: %w", n, err)
+	}
+	return fromJSON(js)
+}
+
+// Events reads the audit trail of ticket n, oldest first.
+func (s *Store) Events(ctx context.Context, n int64) ([]ticket.Event, error) {
+	raw, err := s.rdb.HGet(ctx, s.keys.events(), strconv.FormatInt(n, 10)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read events of ticket %d: %w", n, err)
+	}
+	var out []ticket.Event
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for sc.Scan() {
+		var ev ticket.Event
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			return nil, fmt.Errorf("decode event of ticket %d: %w", n, err)
+		}
+		out = append(out, ev)
+	}
+	return out, sc.Err()
+}
+
+// TicketsOf returns up to limit of user's tickets, newest first.
+func (s *Store) TicketsOf(ctx context.Context, user string, limit int) ([]*ticket.Ticket, error) {
+	ids, err := s.rdb.ZRevRange(ctx, s.keys.requester(user), 0, int64(limit-1)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("tickets of %s: %w", user, err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	vals, err := s.rdb.HMGet(ctx, s.keys.tickets(), ids...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("tickets of %s: %w", user, err)
+	}
+	out := make([]*ticket.Ticket, 0, len(vals))
+	for _, v := range vals {
+		js, ok := v.(string)
+		if !ok {
+			continue // deleted by retention after the index was read
+		}
+		t, err := fromJSON(js)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
