@@ -101,10 +101,10 @@ type FollowUpResult int
 
 // The outcomes of AddFollowUp.
 const (
-	FollowUpAdded      FollowUpResult = iota // appended to the ticket's trail
-	FollowUpDuplicate                        // this message was already added
-	FollowUpNoTicket                         // the thread is not a ticket's
-	FollowUpNotOwnTicket                     // the author is not the requester
+	FollowUpAdded        FollowUpResult = iota // appended to the ticket's trail
+	FollowUpDuplicate                          // this message was already added
+	FollowUpNoTicket                           // the thread is not a ticket's
+	FollowUpNotOwnTicket                       // the author is not the requester
 )
 
 // AddFollowUp appends the requester's message (channel, ts) in thread
