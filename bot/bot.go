@@ -1,0 +1,375 @@
+// Package bot is carebot's Slack transport: the Socket Mode connection, the
+// ack policy, de-duplication, dispatch by envelope type to the routing table,
+// bounded workers, and the outbound Web API client. It holds no business
+// rules; those live in handlers.
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+
+	"carebot/metrics"
+	"carebot/store"
+)
+
+// Inbox is the durable queue events are accepted into before they are acked.
+// An error from AcceptEvent means the event may not be stored: the envelope
+// is then left unacked so Slack delivers it again.
+type Inbox interface {
+	AcceptEvent(ctx context.Context, eventID string, payload []byte) (isNew bool, err error)
+	EnsureInboxGroup(ctx context.Context) error
+	ReadInbox(ctx context.Context, consumer string, count int, block time.Duration) ([]store.InboxEntry, error)
+	ClaimStale(ctx context.Context, consumer string, minIdle time.Duration, count int) ([]store.InboxEntry, error)
+	Done(ctx context.Context, entryID string) error
+}
+
+var _ Inbox = (*store.Store)(nil)
+
+// Identity is who the bot is in its workspace, from auth.test.
+type Identity struct {
+	UserID string
+	BotID  string
+	TeamID string
+}
+
+// Options tune a Bot; a zero field takes its default.
+type Options struct {
+	// Consumer names this replica in the inbox's consumer group; it must be
+	// unique per running process.
+	Consumer string
+	// Workers is how many events are handled at once (8). Events of one
+	// user always go to the same worker, so they are handled in order.
+	Workers int
+	// MaxInFlight bounds envelopes being accepted or commands being answered
+	// at once (64).
+	MaxInFlight int
+	// AcceptTimeout bounds persisting one event before it is acked (2s).
+	AcceptTimeout time.Duration
+	// ReplyWait is how long a slash command may take to answer in its ack
+	// (2s); after that it is acked bare and answered through response_url.
+	ReplyWait time.Duration
+	// HandlerTimeout bounds one handler call (30s).
+	HandlerTimeout time.Duration
+	// ClaimIdle is how long another replica's unfinished event waits before
+	// this one takes it over (60s); ClaimEvery is how often to look (10s).
+	ClaimIdle, ClaimEvery time.Duration
+	// GiveUpAfter drops an event that still fails this long after it was
+	// accepted (1h), so one bad event cannot retry forever.
+	GiveUpAfter time.Duration
+	// Drain caps how long shutdown waits for in-flight work (10s).
+	Drain time.Duration
+	// Filter, when set, is asked before an event is stored; false acks and
+	// drops it (for example a channel message outside the intake channels).
+	Filter func(Event) bool
+}
+
+func (o *Options) defaults() {
+	setDefault(&o.Workers, 8)
+	setDefault(&o.MaxInFlight, 64)
+	setDefault(&o.AcceptTimeout, 2*time.Second)
+	setDefault(&o.ReplyWait, 2*time.Second)
+	setDefault(&o.HandlerTimeout, 30*time.Second)
+	setDefault(&o.ClaimIdle, time.Minute)
+	setDefault(&o.ClaimEvery, 10*time.Second)
+	setDefault(&o.GiveUpAfter, time.Hour)
+	setDefault(&o.Drain, 10*time.Second)
+}
+
+func setDefault[T int | time.Duration](v *T, d T) {
+	if *v <= 0 {
+		*v = d
+	}
+}
+
+// Bot connects to Slack over Socket Mode and serves the routes.
+type Bot struct {
+	socket  *socketmode.Client
+	out     *Slack
+	inbox   Inbox
+	routes  *Routes
+	id      Identity
+	log     logrus.FieldLogger
+	metrics *metrics.Metrics
+	opts    Options
+
+	inFlight  chan struct{} // semaphore of MaxInFlight
+	connected atomic.Bool
+	connects  atomic.Int64
+}
+
+// New returns a Bot. socket must be built on a slack.Client that has the
+// app-level token. Transport timings (deadlines, take-over of stale work)
+// use the wall clock: they are about Slack's and Redis's real time.
+func New(socket *socketmode.Client, out *Slack, inbox Inbox, routes *Routes, id Identity,
+	log logrus.FieldLogger, m *metrics.Metrics, opts Options) (*Bot, error) {
+	if socket == nil || out == nil || inbox == nil || routes == nil || log == nil || m == nil {
+		return nil, errors.New("bot: New needs a socket, a Slack client, an inbox, routes, a logger and metrics")
+	}
+	if err := routes.Err(); err != nil {
+		return nil, err
+	}
+	if id.UserID == "" || opts.Consumer == "" {
+		return nil, errors.New("bot: New needs the bot's user ID and a consumer name")
+	}
+	opts.defaults()
+	return &Bot{
+		socket: socket, out: out, inbox: inbox, routes: routes, id: id, log: log, metrics: m, opts: opts,
+		inFlight: make(chan struct{}, opts.MaxInFlight),
+	}, nil
+}
+
+// Connected reports whether the Socket Mode connection is up.
+func (b *Bot) Connected() bool { return b.connected.Load() }
+
+// Run serves until ctx is done or Slack refuses the app token. On shutdown
+// it stops taking envelopes (Slack re-delivers unacked ones to another
+// replica), then waits up to Options.Drain for work in flight.
+func (b *Bot) Run(ctx context.Context) error {
+	if err := b.inbox.EnsureInboxGroup(ctx); err != nil {
+		return err
+	}
+	// Work in flight outlives ctx by at most Drain.
+	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	var work sync.WaitGroup
+
+	sockCtx, cancelSock := context.WithCancel(ctx)
+	defer cancelSock()
+	sockErr := make(chan error, 1)
+	go func() { sockErr <- b.socket.RunContext(sockCtx) }()
+
+	work.Go(func() { b.consume(ctx, workCtx) })
+	err, sockDone := b.loop(ctx, workCtx, &work, sockErr)
+	cancelSock()
+	if !sockDone {
+		<-sockErr
+	}
+	b.connected.Store(false)
+
+	drained := make(chan struct{})
+	go func() { work.Wait(); close(drained) }()
+	timer := time.NewTimer(b.opts.Drain)
+	defer timer.Stop()
+	select {
+	case <-drained:
+	case <-timer.C:
+		b.log.Warn("shutdown: in-flight work did not finish in time; cancelling it")
+		cancelWork()
+		<-drained
+	}
+	return err
+}
+
+// loop reads the socket's events until ctx is done or the socket gives up.
+func (b *Bot) loop(ctx, workCtx context.Context, work *sync.WaitGroup, sockErr <-chan error) (err error, sockDone bool) {
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, false
+		case err := <-sockErr:
+			if ctx.Err() != nil {
+				return nil, true
+			}
+			return fmt.Errorf("socket mode: %w (check SLACK_APP_TOKEN)", err), true
+		case evt := <-b.socket.Events:
+			if err := b.dispatch(ctx, workCtx, work, evt); err != nil {
+				return err, false
+			}
+		}
+	}
+}
+
+func (b *Bot) dispatch(ctx, workCtx context.Context, work *sync.WaitGroup, evt socketmode.Event) error {
+	received := time.Now() // transport timings are real time, whatever clock the business rules use
+	switch evt.Type {
+	case socketmode.EventTypeConnecting:
+		b.connected.Store(false)
+	case socketmode.EventTypeConnected:
+		b.connected.Store(true)
+		if b.connects.Add(1) > 1 {
+			b.metrics.Reconnects.Inc()
+		}
+		b.log.Info("socket mode connected")
+	case socketmode.EventTypeConnectionError:
+		b.connected.Store(false)
+		b.log.WithError(errorOf(evt.Data)).Warn("socket mode connection failed; retrying")
+	case socketmode.EventTypeInvalidAuth:
+		return errors.New("socket mode: Slack rejected SLACK_APP_TOKEN (invalid_auth)")
+	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
+		b.log.WithField("envelope", string(evt.Type)).WithError(errorOf(evt.Data)).Warn("socket mode read or write failed")
+	case socketmode.EventTypeErrorBadMessage:
+		b.ackUnparsable(ctx, evt)
+	case socketmode.EventTypeEventsAPI:
+		b.spawn(ctx, work, func() { b.acceptEvent(workCtx, evt, received) })
+	case socketmode.EventTypeSlashCommand:
+		b.spawn(ctx, work, func() { b.command(workCtx, evt, received) })
+	case socketmode.EventTypeInteractive:
+		b.spawn(ctx, work, func() { b.interactive(workCtx, evt, received) })
+	case socketmode.EventTypeHello:
+	default:
+		b.log.WithField("envelope", string(evt.Type)).Debug("socket mode event ignored")
+	}
+	return nil
+}
+
+// spawn runs f on its own goroutine once a slot of MaxInFlight is free.
+func (b *Bot) spawn(ctx context.Context, work *sync.WaitGroup, f func()) {
+	select {
+	case b.inFlight <- struct{}{}:
+	case <-ctx.Done():
+		return // not acked: Slack delivers it again, to another replica
+	}
+	work.Go(func() {
+		defer func() { <-b.inFlight }()
+		f()
+	})
+}
+
+func (b *Bot) ack(ctx context.Context, envType, envelopeID string, payload any, received time.Time) error {
+	ctx, cancel := context.WithTimeout(ctx, b.opts.AcceptTimeout)
+	defer cancel()
+	if err := b.socket.AckCtx(ctx, envelopeID, payload); err != nil {
+		return err
+	}
+	b.metrics.AckLatency.WithLabelValues(envType).Observe(time.Since(received).Seconds())
+	return nil
+}
+
+// acceptEvent stores an Events API event and then acks it. If it cannot be
+// stored the envelope is not acked, so Slack delivers it again.
+func (b *Bot) acceptEvent(ctx context.Context, evt socketmode.Event, received time.Time) {
+	const envType = socketmode.RequestTypeEventsAPI
+	req := evt.Request
+	outer, _ := evt.Data.(slackevents.EventsAPIEvent)
+	ev, ok := eventOf(outer)
+	log := b.log.WithFields(logrus.Fields{"envelope": envType, "event": ev.Type, "retry": req.RetryAttempt})
+	outcome := "accepted"
+	switch {
+	case !ok || ev.ID == "":
+		outcome = "bad"
+	case b.ignore(ev):
+		outcome = "ignored"
+	case b.routes.events[ev.Type] == nil:
+		outcome = "unrouted"
+	case b.opts.Filter != nil && !b.opts.Filter(ev):
+		outcome = "ignored"
+	default:
+		actx, cancel := context.WithTimeout(ctx, b.opts.AcceptTimeout)
+		isNew, err := b.inbox.AcceptEvent(actx, ev.ID, req.Payload)
+		cancel()
+		if err != nil {
+			b.metrics.Envelopes.WithLabelValues(envType, "refused").Inc()
+			log.WithError(err).Error("event not stored; leaving it unacked for Slack to deliver again")
+			return
+		}
+		if !isNew {
+			outcome = "duplicate"
+		}
+	}
+	b.metrics.Envelopes.WithLabelValues(envType, outcome).Inc()
+	if err := b.ack(ctx, envType, req.EnvelopeID, nil, received); err != nil {
+		log.WithError(err).Warn("ack not sent")
+		return
+	}
+	if outcome == "bad" || outcome == "duplicate" {
+		log.WithField("outcome", outcome).Info("event acked without handling")
+	}
+}
+
+// eventOf turns what slack-go parsed into an Event.
+func eventOf(outer slackevents.EventsAPIEvent) (Event, bool) {
+	cb, ok := outer.Data.(*slackevents.EventsAPICallbackEvent)
+	if !ok {
+		return Event{}, false
+	}
+	ev := Event{ID: cb.EventID, TeamID: outer.TeamID, Type: outer.InnerEvent.Type, Inner: outer.InnerEvent.Data}
+	if m, ok := ev.Inner.(*slackevents.MessageEvent); ok {
+		ev.Type = messageSubscription(m.ChannelType)
+	}
+	return ev, true
+}
+
+// messageSubscription names the subscription a message event belongs to.
+func messageSubscription(channelType string) string {
+	switch channelType {
+	case "im":
+		return "message.im"
+	case "group":
+		return "message.groups"
+	case "mpim":
+		return "message.mpim"
+	}
+	return "message.channels"
+}
+
+// ignore reports whether an event is the bot's own, another bot's, or an
+// edit, deletion or other message subtype no feature uses.
+func (b *Bot) ignore(ev Event) bool {
+	switch in := ev.Inner.(type) {
+	case *slackevents.MessageEvent:
+		switch in.SubType {
+		case "", "thread_broadcast", "file_share":
+		default:
+			return true
+		}
+		return in.BotID != "" || in.User == "" || in.User == b.id.UserID
+	case *slackevents.AppMentionEvent:
+		return in.BotID != "" || in.User == "" || in.User == b.id.UserID
+	}
+	return false
+}
+
+// ackUnparsable acks an envelope slack-go could not parse, so Slack does not
+// keep re-delivering it, and logs its type (never its content).
+func (b *Bot) ackUnparsable(ctx context.Context, evt socketmode.Event) {
+	bad, _ := evt.Data.(*socketmode.ErrorBadMessage)
+	var env struct {
+		EnvelopeID string `json:"envelope_id"`
+		Type       string `json:"type"`
+	}
+	if bad != nil {
+		_ = json.Unmarshal(bad.Message, &env)
+	}
+	envType := env.Type
+	if envType == "" {
+		envType = "unknown"
+	}
+	b.metrics.Envelopes.WithLabelValues(envType, "bad").Inc()
+	log := b.log.WithField("envelope", envType)
+	if bad != nil {
+		log = log.WithError(bad.Cause)
+	}
+	if env.EnvelopeID == "" {
+		log.Warn("unparsable socket message without envelope ID dropped")
+		return
+	}
+	if err := b.ack(ctx, envType, env.EnvelopeID, nil, time.Now()); err != nil {
+		log.WithError(err).Warn("ack of unparsable envelope not sent")
+		return
+	}
+	log.Warn("unparsable envelope acked and dropped")
+}
+
+func errorOf(data any) error {
+	switch d := data.(type) {
+	case error:
+		return d
+	case *slack.ConnectionErrorEvent:
+		return d.ErrorObj
+	case *slack.IncomingEventError:
+		return d.ErrorObj
+	case *socketmode.ErrorWriteFailed:
+		return d.Cause
+	}
+	return fmt.Errorf("%T", data)
+}

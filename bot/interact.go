@@ -1,0 +1,133 @@
+package bot
+
+import (
+	"context"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// command answers a slash command. The reply goes in the ack when the
+// handler answers within ReplyWait; otherwise the ack is bare, so Slack's
+// 3-second deadline is kept, and the reply follows through response_url.
+func (b *Bot) command(ctx context.Context, evt socketmode.Event, received time.Time) {
+	const envType = socketmode.RequestTypeSlashCommands
+	cmd, _ := evt.Data.(slack.SlashCommand)
+	log := b.log.WithFields(logrus.Fields{"envelope": envType, "command": cmd.Command, "user": cmd.UserID})
+	b.metrics.Envelopes.WithLabelValues(envType, "acked").Inc()
+	f := b.routes.commands[cmd.Command]
+	if f == nil {
+		b.ackReply(ctx, log, envType, evt.Request.EnvelopeID, cmd.ResponseURL,
+			&Reply{Text: "I don't know the command " + cmd.Command + ". Try `/ticket help`."}, received)
+		return
+	}
+	b.answer(ctx, log, envType, evt.Request.EnvelopeID, cmd.ResponseURL, received, func(ctx context.Context) (*Reply, error) {
+		return f(ctx, cmd)
+	})
+}
+
+// interactive answers a button press. Slack shows nothing from a block
+// action's ack, so it is acked at once and any reply goes to response_url.
+func (b *Bot) interactive(ctx context.Context, evt socketmode.Event, received time.Time) {
+	const envType = socketmode.RequestTypeInteractive
+	cb, _ := evt.Data.(slack.InteractionCallback)
+	log := b.log.WithFields(logrus.Fields{"envelope": envType, "interaction": string(cb.Type), "user": cb.User.ID})
+	b.metrics.Envelopes.WithLabelValues(envType, "acked").Inc()
+	if err := b.ack(ctx, envType, evt.Request.EnvelopeID, nil, received); err != nil {
+		log.WithError(err).Warn("ack not sent")
+	}
+	if cb.Type != slack.InteractionTypeBlockActions {
+		return
+	}
+	for _, action := range cb.ActionCallback.BlockActions {
+		f := b.routes.actions[action.ActionID]
+		if f == nil {
+			log.WithField("action", action.ActionID).Warn("no route for action")
+			continue
+		}
+		alog := log.WithField("action", action.ActionID)
+		hctx, cancel := context.WithTimeout(ctx, b.opts.HandlerTimeout)
+		var reply *Reply
+		err, panicked := b.safely(alog, envType, func() error {
+			var err error
+			reply, err = f(hctx, cb, action)
+			return err
+		})
+		cancel()
+		if err != nil {
+			if !panicked {
+				b.metrics.HandlerErrors.WithLabelValues(envType).Inc()
+				alog.WithError(err).Error("action failed")
+			}
+			reply = &Reply{Text: apology}
+		}
+		b.respond(ctx, alog, cb.ResponseURL, reply)
+	}
+}
+
+// answer runs f and delivers its reply in the ack if it is ready within
+// ReplyWait, else through response_url.
+func (b *Bot) answer(ctx context.Context, log logrus.FieldLogger, envType, envelopeID, responseURL string,
+	received time.Time, f func(context.Context) (*Reply, error)) {
+	done := make(chan *Reply, 1)
+	go func() {
+		hctx, cancel := context.WithTimeout(ctx, b.opts.HandlerTimeout)
+		defer cancel()
+		var reply *Reply
+		err, panicked := b.safely(log, envType, func() error {
+			var err error
+			reply, err = f(hctx)
+			return err
+		})
+		if err != nil {
+			if !panicked {
+				b.metrics.HandlerErrors.WithLabelValues(envType).Inc()
+				log.WithError(err).Error("command failed")
+			}
+			reply = &Reply{Text: apology}
+		}
+		done <- reply
+	}()
+	wait := time.NewTimer(max(0, b.opts.ReplyWait-time.Since(received)))
+	defer wait.Stop()
+	select {
+	case reply := <-done:
+		b.ackReply(ctx, log, envType, envelopeID, responseURL, reply, received)
+	case <-wait.C:
+		if err := b.ack(ctx, envType, envelopeID, nil, received); err != nil {
+			log.WithError(err).Warn("ack not sent")
+		}
+		b.respond(ctx, log, responseURL, <-done)
+	}
+}
+
+// ackReply acks with reply as the payload; a reply too large for an ack
+// (Slack drops acks of 20 KB or more) is acked bare and sent to response_url.
+func (b *Bot) ackReply(ctx context.Context, log logrus.FieldLogger, envType, envelopeID, responseURL string, reply *Reply, received time.Time) {
+	var payload any
+	if reply != nil {
+		payload = reply.ackPayload()
+	}
+	if err := b.ack(ctx, envType, envelopeID, payload, received); err != nil {
+		if payload == nil {
+			log.WithError(err).Warn("ack not sent")
+			return
+		}
+		if err := b.ack(ctx, envType, envelopeID, nil, received); err != nil {
+			log.WithError(err).Warn("ack not sent")
+			return
+		}
+		b.respond(ctx, log, responseURL, reply)
+	}
+}
+
+func (b *Bot) respond(ctx context.Context, log logrus.FieldLogger, responseURL string, reply *Reply) {
+	if reply == nil || responseURL == "" {
+		return
+	}
+	if err := b.out.Respond(ctx, responseURL, reply); err != nil {
+		log.WithError(err).Warn("reply to response_url failed")
+	}
+}
