@@ -4,6 +4,7 @@
 package ticket
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -125,4 +126,10 @@ func (e *Error) Error() string { return e.Message }
 // Errorf returns an *Error with a formatted, user-safe message.
 func Errorf(code Code, format string, args ...any) error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// IsNotFound reports whether err is a NotFound *Error.
+func IsNotFound(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == NotFound
 }

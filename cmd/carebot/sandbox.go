@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"carebot/bot"
+	"carebot/clock"
+	"carebot/slackfake"
+)
+
+// Who types in the sandbox: a nurse writing to the bot, and a specialist
+// for slash commands.
+const (
+	sandboxNurse      = "U0NURSE"
+	sandboxSpecialist = "U0SPEC1"
+	sandboxChannel    = "C0SANDBOX"
+	sandboxReplyWait  = 10 * time.Second
+)
+
+// runSandbox is `carebot sandbox`: the real bot, connected over WebSockets
+// to an in-process Slack stand-in, with an in-memory Redis. Each line of
+// input is a DM from a nurse; the bot's replies are printed.
+func runSandbox(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) error {
+	fake := slackfake.New()
+	defer fake.Close()
+	e, err := readEnv(false)
+	if err != nil {
+		return err
+	}
+	cfg, source, err := loadConfig(e.Config)
+	if err != nil {
+		return err
+	}
+	e = env{SlackAppToken: fake.AppToken(), SlackBotToken: fake.BotToken(), SlackAPIURL: fake.APIURL(),
+		Config: e.Config, LogLevel: "error", LogFormat: "text"}
+	a, err := build(ctx, e, cfg, e.logger(stderr), clock.Real{}, bot.Options{})
+	if err != nil {
+		return err
+	}
+	sctx, stop := context.WithCancel(ctx)
+	served := make(chan error, 1)
+	go func() { served <- a.serve(sctx) }()
+	defer func() {
+		stop()
+		<-served
+	}()
+	if err := waitConnected(ctx, a.bot); err != nil {
+		return err
+	}
+
+	feed, unsubscribe := fake.Subscribe()
+	defer unsubscribe()
+	fmt.Fprintf(stdout, "carebot sandbox (configuration: %s). You are a nurse, %s, writing to carebot.\n", source, sandboxNurse)
+	fmt.Fprintln(stdout, "Type a problem and press Enter. Start a line with '>' to reply in your last report's thread,")
+	fmt.Fprintf(stdout, "or with '/' to run a slash command as specialist %s (try /ticket help, /oncall). End with Ctrl-D.\n", sandboxSpecialist)
+
+	var last slackfake.Message
+	in := bufio.NewScanner(stdin)
+	in.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for in.Scan() {
+		line := strings.TrimSpace(in.Text())
+		switch {
+		case line == "":
+			continue
+		case strings.HasPrefix(line, "/"):
+			command, text, _ := strings.Cut(line, " ")
+			fake.SlashCommand(command, text, sandboxSpecialist, sandboxChannel)
+			show(ctx, stdout, feed, func(p slackfake.Post) bool {
+				return (p.AckReply || p.ResponseURL) && p.Channel == sandboxChannel
+			})
+		case strings.HasPrefix(line, ">"):
+			if last.TS == "" {
+				fmt.Fprintln(stdout, "(no report yet to reply to)")
+				continue
+			}
+			m := fake.ChannelMessage(last.Channel, sandboxNurse, strings.TrimSpace(line[1:]), last.TS)
+			if waitReaction(ctx, fake, m) {
+				fmt.Fprintln(stdout, "carebot: ✅ (added to the ticket)")
+			} else {
+				show(ctx, stdout, feed, func(p slackfake.Post) bool { return p.Channel == m.Channel && p.ThreadTS == last.TS })
+			}
+		default:
+			last = fake.DM(sandboxNurse, line)
+			show(ctx, stdout, feed, func(p slackfake.Post) bool { return p.Channel == last.Channel && p.ThreadTS == last.TS })
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+	return in.Err()
+}
+
+func waitConnected(ctx context.Context, b *bot.Bot) error {
+	deadline := time.Now().Add(sandboxReplyWait)
+	for !b.Connected() {
+		if time.Now().After(deadline) {
+			return errors.New("sandbox: the bot did not connect to the Slack stand-in")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
+// show prints what the bot posts until a post matching done arrives.
+func show(ctx context.Context, w io.Writer, feed <-chan slackfake.Post, done func(slackfake.Post) bool) {
+	timeout := time.NewTimer(sandboxReplyWait)
+	defer timeout.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timeout.C:
+			fmt.Fprintln(w, "(no reply within 10 seconds)")
+			return
+		case p := <-feed:
+			printPost(w, p)
+			if done(p) {
+				return
+			}
+		}
+	}
+}
+
+func printPost(w io.Writer, p slackfake.Post) {
+	text, _ := p.Current()
+	where := ""
+	switch {
+	case p.AckReply || p.ResponseURL || p.Ephemeral:
+		where = " (only you can see this)"
+	case strings.HasPrefix(p.Channel, "D"):
+	default:
+		where = " in " + p.Channel
+	}
+	fmt.Fprintf(w, "carebot%s: %s\n", where, strings.ReplaceAll(strings.TrimSpace(text), "\n", "\n  "))
+}
+
+// waitReaction reports whether the bot reacted to message m within a moment.
+func waitReaction(ctx context.Context, fake *slackfake.Server, m slackfake.Message) bool {
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		for _, r := range fake.Reactions() {
+			if r.Channel == m.Channel && r.TS == m.TS {
+				return true
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return false
+}

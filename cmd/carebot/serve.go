@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/sirupsen/logrus"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"carebot/bot"
+	"carebot/clock"
+	"carebot/config"
+	"carebot/handlers"
+	"carebot/metrics"
+	"carebot/store"
+)
+
+// app is one wired carebot replica.
+type app struct {
+	bot      *bot.Bot
+	store    *store.Store
+	registry *prometheus.Registry
+	metrics  *metrics.Metrics
+	log      *logrus.Logger
+	httpAddr string
+	close    func() error
+}
+
+// build connects to Slack and Redis and wires every part. It is the only
+// place that does.
+func build(ctx context.Context, e env, cfg *config.Config, logger *logrus.Logger, clk clock.Clock, botOpts bot.Options) (*app, error) {
+	httpClient := &http.Client{Timeout: 15 * time.Second}
+	api := slack.New(e.SlackBotToken,
+		slack.OptionAppLevelToken(e.SlackAppToken),
+		slack.OptionAPIURL(e.SlackAPIURL),
+		slack.OptionHTTPClient(httpClient),
+	)
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := metrics.New(registry)
+	out, err := bot.NewSlack(api, httpClient, clk, m, bot.SlackOptions{})
+	if err != nil {
+		return nil, err
+	}
+
+	actx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	auth, err := out.AuthTest(actx)
+	cancel()
+	if err != nil {
+		return nil, authError(err)
+	}
+	logger.WithFields(logrus.Fields{"team": auth.TeamID, "user": auth.UserID}).Info("authenticated with Slack")
+
+	conn := e.redis()
+	if conn.Embedded() {
+		logger.Warn("REDIS_URL is not set: using an embedded in-memory Redis; tickets and queued events are lost when carebot stops")
+	}
+	rdb, closeRedis, err := store.Open(conn)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.New(rdb, auth.TeamID, clk, store.Options{})
+	if err == nil {
+		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err = st.Preload(pctx)
+		cancel()
+	}
+	if err != nil {
+		_ = closeRedis()
+		return nil, fmt.Errorf("redis: %w", err)
+	}
+
+	h, err := handlers.New(st, out, cfg, auth.UserID, clk, logger, m)
+	if err != nil {
+		_ = closeRedis()
+		return nil, err
+	}
+	routes := bot.NewRoutes()
+	h.Register(routes)
+	botOpts.Filter = h.Wanted
+	if botOpts.Consumer == "" {
+		botOpts.Consumer = consumerName()
+	}
+	// slack-go logs only in debug mode, which would put payloads in logs;
+	// keep its logger silent whatever happens.
+	socket := socketmode.New(api, socketmode.OptionLog(log.New(io.Discard, "", 0)))
+	b, err := bot.New(socket, out, st, routes, bot.Identity{UserID: auth.UserID, BotID: auth.BotID, TeamID: auth.TeamID}, logger, m, botOpts)
+	if err != nil {
+		_ = closeRedis()
+		return nil, err
+	}
+	return &app{bot: b, store: st, registry: registry, metrics: m, log: logger, httpAddr: e.HTTPAddr, close: closeRedis}, nil
+}
+
+// authError turns auth.test's failure into a message naming what to fix.
+func authError(err error) error {
+	var ser slack.SlackErrorResponse
+	if errors.As(err, &ser) {
+		switch ser.Err {
+		case "invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired":
+			return fmt.Errorf("SLACK_BOT_TOKEN: Slack rejected the bot token (%s); copy it again from OAuth & Permissions", ser.Err)
+		}
+	}
+	return fmt.Errorf("slack auth.test: %w (check SLACK_API_URL and the network)", err)
+}
+
+// consumerName names this process in the inbox's consumer group.
+func consumerName() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
+}
+
+// serve runs the bot, the HTTP endpoints and the inbox gauges until ctx is
+// done, then shuts them down in order.
+func (a *app) serve(ctx context.Context) error {
+	defer a.close()
+	var wg sync.WaitGroup
+	var srv *http.Server
+	if a.httpAddr != "" {
+		ln, err := net.Listen("tcp", a.httpAddr)
+		if err != nil {
+			return fmt.Errorf("CAREBOT_HTTP_ADDR: %w", err)
+		}
+		srv = &http.Server{Handler: a.mux(), ReadHeaderTimeout: 5 * time.Second}
+		wg.Go(func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				a.log.WithError(err).Error("http server stopped")
+			}
+		})
+	}
+	gctx, stopGauges := context.WithCancel(ctx)
+	wg.Go(func() { a.watchInbox(gctx) })
+
+	err := a.bot.Run(ctx)
+	stopGauges()
+	if srv != nil {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		_ = srv.Shutdown(sctx)
+		cancel()
+	}
+	wg.Wait()
+	return err
+}
+
+// mux serves /healthz (the process answers), /readyz (Slack connected and
+// Redis answering) and /metrics.
+func (a *app) mux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+		defer cancel()
+		var problems []string
+		if !a.bot.Connected() {
+			problems = append(problems, "slack: socket not connected")
+		}
+		if err := a.store.Ping(ctx); err != nil {
+			problems = append(problems, "redis: not answering")
+		}
+		if len(problems) > 0 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			for _, p := range problems {
+				fmt.Fprintln(w, p)
+			}
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}))
+	return mux
+}
+
+// watchInbox keeps the inbox gauges current.
+func (a *app) watchInbox(ctx context.Context) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	for {
+		qctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		n, lag, err := a.store.InboxBacklog(qctx)
+		cancel()
+		if err == nil {
+			a.metrics.InboxBacklog.Set(float64(n))
+			a.metrics.InboxLag.Set(lag.Seconds())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,157 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"carebot/bot"
+	"carebot/ticket"
+)
+
+// subcommand is one verb of a slash command: its usage is data, so help text
+// is generated from the same table that dispatches.
+type subcommand struct {
+	name, args, help string
+	run              func(ctx context.Context, cmd slack.SlashCommand, args []string) (*bot.Reply, error)
+}
+
+func (h *Handlers) ticketCommands() []subcommand {
+	return []subcommand{
+		{"show", "ID", "details and timeline of a ticket (yours, or any if you are IT staff)", h.showTicket},
+		{"list", "", "your latest tickets", h.listTickets},
+		{"help", "", "this help", nil},
+	}
+}
+
+// usage renders the help of a command table.
+func usage(command string, subs []subcommand, intro string) *bot.Reply {
+	var b strings.Builder
+	b.WriteString(intro + "\n")
+	for _, s := range subs {
+		line := strings.TrimSpace(command + " " + s.name + " " + s.args)
+		fmt.Fprintf(&b, "• `%s`: %s\n", line, s.help)
+	}
+	return &bot.Reply{Text: b.String()}
+}
+
+// dispatch runs the subcommand named by the first word of text, or replies
+// with usage when there is none or it is unknown.
+func dispatch(ctx context.Context, cmd slack.SlashCommand, subs []subcommand, intro string) (*bot.Reply, error) {
+	args := strings.Fields(cmd.Text)
+	if len(args) > 0 {
+		for _, s := range subs {
+			if strings.EqualFold(args[0], s.name) && s.run != nil {
+				return s.run(ctx, cmd, args[1:])
+			}
+		}
+	}
+	if len(args) > 0 && !strings.EqualFold(args[0], "help") {
+		intro = fmt.Sprintf("I don't know `%s %s`. %s", cmd.Command, clip(args[0], 30), intro)
+	}
+	return usage(cmd.Command, subs, intro), nil
+}
+
+func (h *Handlers) onTicketCommand(ctx context.Context, cmd slack.SlashCommand) (*bot.Reply, error) {
+	return dispatch(ctx, cmd, h.ticketCommands(), "To report a problem, just write to me. `/ticket` can:")
+}
+
+func (h *Handlers) showTicket(ctx context.Context, cmd slack.SlashCommand, args []string) (*bot.Reply, error) {
+	if len(args) != 1 {
+		return &bot.Reply{Text: fmt.Sprintf("Usage: `/ticket show ID`, for example `/ticket show %s`.", h.id(42))}, nil
+	}
+	n, err := ticket.ParseID(h.cfg.TicketPrefix, args[0])
+	if err != nil {
+		return &bot.Reply{Text: userError(err)}, nil
+	}
+	t, err := h.store.Ticket(ctx, n)
+	if ticket.IsNotFound(err) || (err == nil && t.Requester != cmd.UserID && !h.isSpecialist(cmd.UserID)) {
+		// The same answer for a ticket that is someone else's, so IDs reveal nothing.
+		return &bot.Reply{Text: fmt.Sprintf("I can't find %s among the tickets you may see.", h.id(n))}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	events, err := h.store.Events(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%s* · %s · %s", h.id(t.Number), t.Status, t.Category.Label())
+	if t.Location != "" {
+		fmt.Fprintf(&b, " · %s", t.Location)
+	}
+	fmt.Fprintf(&b, "\nReported by <@%s> %s\n> %s\n", t.Requester, h.local(t.CreatedAt), clip(oneLine(t.Summary), 300))
+	for _, e := range events {
+		fmt.Fprintf(&b, "• %s <@%s> %s", h.local(e.At), e.Actor, e.Kind)
+		if e.Text != "" {
+			fmt.Fprintf(&b, ": %s", clip(oneLine(e.Text), 200))
+		}
+		b.WriteByte('\n')
+	}
+	return &bot.Reply{Text: clip(b.String(), 3000)}, nil
+}
+
+func (h *Handlers) listTickets(ctx context.Context, cmd slack.SlashCommand, args []string) (*bot.Reply, error) {
+	if len(args) > 0 && !strings.EqualFold(args[0], "mine") {
+		return &bot.Reply{Text: "Usage: `/ticket list` shows your latest tickets."}, nil
+	}
+	tickets, err := h.store.TicketsOf(ctx, cmd.UserID, 10)
+	if err != nil {
+		return nil, err
+	}
+	if len(tickets) == 0 {
+		return &bot.Reply{Text: "You have no tickets. To report a problem, just write to me."}, nil
+	}
+	var b strings.Builder
+	b.WriteString("Your latest tickets:\n")
+	for _, t := range tickets {
+		fmt.Fprintf(&b, "• *%s* · %s · %s · %s\n", h.id(t.Number), t.Status, t.Category.Label(), h.local(t.CreatedAt))
+	}
+	return &bot.Reply{Text: b.String()}, nil
+}
+
+func (h *Handlers) onOnCallCommand(ctx context.Context, cmd slack.SlashCommand) (*bot.Reply, error) {
+	args := strings.Fields(cmd.Text)
+	if len(args) > 1 || (len(args) == 1 && strings.EqualFold(args[0], "help")) {
+		return &bot.Reply{Text: "Usage: `/oncall` shows who is on call now in every team; `/oncall TEAM` in one (" + h.teamIDs() + ")."}, nil
+	}
+	now := h.clock.Now()
+	var b strings.Builder
+	for _, t := range h.cfg.Teams {
+		if len(args) == 1 && !strings.EqualFold(args[0], t.ID) {
+			continue
+		}
+		turns := t.Rotation.Rotation().Next(now, 1)
+		fmt.Fprintf(&b, "*%s* (`%s`): <@%s> until %s", t.Name, t.ID, turns[0].Member, h.local(turns[0].Ends))
+		if len(turns) > 1 && turns[1].Member != turns[0].Member {
+			fmt.Fprintf(&b, ", then <@%s>", turns[1].Member)
+		}
+		b.WriteByte('\n')
+	}
+	if b.Len() == 0 {
+		return &bot.Reply{Text: fmt.Sprintf("There is no team `%s`. Teams: %s.", clip(args[0], 30), h.teamIDs())}, nil
+	}
+	return &bot.Reply{Text: b.String()}, nil
+}
+
+func (h *Handlers) teamIDs() string {
+	ids := make([]string, len(h.cfg.Teams))
+	for i, t := range h.cfg.Teams {
+		ids[i] = "`" + t.ID + "`"
+	}
+	return strings.Join(ids, ", ")
+}
+
+// clip cuts s to at most n runes, marking the cut.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,133 @@
+// Package handlers translates between Slack and carebot's domain: one file
+// per Slack surface. It registers itself in the bot's routing table.
+package handlers
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"github.com/slack-go/slack"
+
+	"carebot/bot"
+	"carebot/clock"
+	"carebot/config"
+	"carebot/metrics"
+	"carebot/store"
+	"carebot/ticket"
+	"carebot/triage"
+)
+
+// Store is what handlers need of the store. Errors other than *ticket.Error
+// are internal: the handler returns them and the event is retried.
+type Store interface {
+	CreateTicket(ctx context.Context, t *ticket.Ticket, first ticket.Event) (*ticket.Ticket, bool, error)
+	AddFollowUp(ctx context.Context, channel, threadTS, ts string, ev ticket.Event) (store.FollowUpResult, *ticket.Ticket, error)
+	SetReplyTS(ctx context.Context, n int64, ts string) error
+	Ticket(ctx context.Context, n int64) (*ticket.Ticket, error)
+	Events(ctx context.Context, n int64) ([]ticket.Event, error)
+	TicketsOf(ctx context.Context, user string, limit int) ([]*ticket.Ticket, error)
+}
+
+var _ Store = (*store.Store)(nil)
+
+// Slack is what handlers need of the outbound Slack client.
+type Slack interface {
+	PostMessage(ctx context.Context, channel string, opts ...slack.MsgOption) (string, error)
+	AddReaction(ctx context.Context, name, channel, ts string) error
+	PublishHome(ctx context.Context, user string, view slack.HomeTabViewRequest) error
+}
+
+var _ Slack = (*bot.Slack)(nil)
+
+// The Slack identifiers handlers route on; the app manifest in deploy/ must
+// name the same events and commands.
+const (
+	EventDirectMessage  = "message.im"
+	EventChannelMessage = "message.channels"
+	EventMention        = "app_mention"
+	EventHomeOpened     = "app_home_opened"
+
+	CommandTicket = "/ticket"
+	CommandOnCall = "/oncall"
+)
+
+// Handlers serve every Slack surface carebot has.
+type Handlers struct {
+	store   Store
+	slack   Slack
+	cfg     *config.Config
+	triage  triage.Options
+	intake  map[string]bool
+	botUser string
+	clock   clock.Clock
+	log     logrus.FieldLogger
+	metrics *metrics.Metrics
+}
+
+// New returns the handlers. botUserID is the bot's own user ID, so mentions
+// of it can be taken out of a report.
+func New(st Store, sl Slack, cfg *config.Config, botUserID string, clk clock.Clock, log logrus.FieldLogger, m *metrics.Metrics) (*Handlers, error) {
+	if st == nil || sl == nil || cfg == nil || clk == nil || log == nil || m == nil {
+		return nil, errors.New("handlers: New needs a store, a Slack client, config, a clock, a logger and metrics")
+	}
+	h := &Handlers{store: st, slack: sl, cfg: cfg, botUser: botUserID, clock: clk, log: log, metrics: m, intake: map[string]bool{}}
+	for _, ch := range cfg.IntakeChannels {
+		h.intake[ch] = true
+	}
+	h.triage = triage.Options{Units: cfg.Units, Keywords: map[ticket.Category][]string{}}
+	for _, c := range cfg.Categories {
+		h.triage.Keywords[c.ID] = append(h.triage.Keywords[c.ID], c.Keywords...)
+	}
+	return h, nil
+}
+
+// Register adds every handler to the routing table.
+func (h *Handlers) Register(r *bot.Routes) {
+	r.Event(EventDirectMessage, h.onMessage)
+	r.Event(EventChannelMessage, h.onMessage)
+	r.Event(EventMention, h.onMention)
+	r.Event(EventHomeOpened, h.onHomeOpened)
+	r.Command(CommandTicket, h.onTicketCommand)
+	r.Command(CommandOnCall, h.onOnCallCommand)
+}
+
+// Wanted is the bot's pre-filter: a plain channel message is worth storing
+// only in an intake channel.
+func (h *Handlers) Wanted(ev bot.Event) bool {
+	if ev.Type != EventChannelMessage {
+		return true
+	}
+	return h.intake[channelOf(ev.Inner)]
+}
+
+// isSpecialist reports whether user may act on any ticket. It is the one
+// place that decides.
+func (h *Handlers) isSpecialist(user string) bool {
+	for _, t := range h.cfg.Teams {
+		if slices.Contains(t.Rotation.Members, user) {
+			return true
+		}
+	}
+	return false
+}
+
+// id renders a ticket number as users see it.
+func (h *Handlers) id(n int64) string { return ticket.FormatID(h.cfg.TicketPrefix, n) }
+
+// local renders t in the configured time zone.
+func (h *Handlers) local(t time.Time) string {
+	return t.In(h.cfg.Location).Format("Mon 15:04")
+}
+
+// userError returns the user-safe message of a domain error, or "" for an
+// internal one, which the caller returns so the edge logs it and apologises.
+func userError(err error) string {
+	var e *ticket.Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return ""
+}
