@@ -11,6 +11,8 @@ import (
 	"syscall"
 	_ "time/tzdata"
 
+	"github.com/redis/go-redis/v9"
+
 	"carebot/bot"
 	"carebot/clock" // shift and rotation times must not depend on the host's zoneinfo
 )
@@ -77,6 +79,7 @@ func runBot(ctx context.Context, stderr io.Writer) error {
 		return err
 	}
 	logger := e.logger(stderr)
+	redis.SetLogger(redisLog{logger}) // go-redis has only a process-wide logger
 	cfg, source, err := loadConfig(e.Config)
 	if err != nil {
 		return err

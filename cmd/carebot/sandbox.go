@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"carebot/bot"
 	"carebot/clock"
 	"carebot/slackfake"
@@ -39,7 +41,9 @@ func runSandbox(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) 
 	}
 	e = env{SlackAppToken: fake.AppToken(), SlackBotToken: fake.BotToken(), SlackAPIURL: fake.APIURL(),
 		Config: e.Config, LogLevel: "error", LogFormat: "text"}
-	a, err := build(ctx, e, cfg, e.logger(stderr), clock.Real{}, bot.Options{})
+	logger := e.logger(stderr)
+	redis.SetLogger(redisLog{logger})
+	a, err := build(ctx, e, cfg, logger, clock.Real{}, bot.Options{})
 	if err != nil {
 		return err
 	}

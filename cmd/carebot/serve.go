@@ -207,3 +207,11 @@ func (a *app) watchInbox(ctx context.Context) {
 		}
 	}
 }
+
+// redisLog sends go-redis's own messages (pool and dial trouble) to the
+// process logger at debug level; the errors that matter reach callers anyway.
+type redisLog struct{ log logrus.FieldLogger }
+
+func (l redisLog) Printf(_ context.Context, format string, v ...any) {
+	l.log.WithField("component", "go-redis").Debugf(format, v...)
+}
