@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -35,6 +36,18 @@ type Inbox interface {
 
 var _ Inbox = (*store.Store)(nil)
 
+// laneOf picks one of n lanes for a user's work, so that one user's events
+// are handled in order; events without a user spread by event ID.
+func laneOf(user, eventID string, n int) int {
+	key := user
+	if key == "" {
+		key = eventID
+	}
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(key))
+	return int(h.Sum32() % uint32(n))
+}
+
 // Identity is who the bot is in its workspace, from auth.test.
 type Identity struct {
 	UserID string
@@ -47,8 +60,9 @@ type Options struct {
 	// Consumer names this replica in the inbox's consumer group; it must be
 	// unique per running process.
 	Consumer string
-	// Workers is how many events are handled at once (8). Events of one
-	// user always go to the same worker, so they are handled in order.
+	// Workers is how many events are stored, and how many handled, at once
+	// (8 each). Events of one user always go to the same worker, so they are
+	// stored and handled in the order Slack sent them.
 	Workers int
 	// MaxInFlight bounds envelopes being accepted or commands being answered
 	// at once (64).
@@ -149,7 +163,11 @@ func (b *Bot) Run(ctx context.Context) error {
 	go func() { sockErr <- b.socket.RunContext(sockCtx) }()
 
 	work.Go(func() { b.consume(ctx, workCtx) })
-	err, sockDone := b.loop(ctx, workCtx, &work, sockErr)
+	accepts := b.acceptLanes(workCtx, &work)
+	err, sockDone := b.loop(ctx, workCtx, &work, accepts, sockErr)
+	for _, l := range accepts {
+		close(l)
+	}
 	cancelSock()
 	if !sockDone {
 		<-sockErr
@@ -171,7 +189,7 @@ func (b *Bot) Run(ctx context.Context) error {
 }
 
 // loop reads the socket's events until ctx is done or the socket gives up.
-func (b *Bot) loop(ctx, workCtx context.Context, work *sync.WaitGroup, sockErr <-chan error) (err error, sockDone bool) {
+func (b *Bot) loop(ctx, workCtx context.Context, work *sync.WaitGroup, accepts []chan arrival, sockErr <-chan error) (err error, sockDone bool) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -182,15 +200,15 @@ func (b *Bot) loop(ctx, workCtx context.Context, work *sync.WaitGroup, sockErr <
 			}
 			return fmt.Errorf("socket mode: %w (check SLACK_APP_TOKEN)", err), true
 		case evt := <-b.socket.Events:
-			if err := b.dispatch(ctx, workCtx, work, evt); err != nil {
+			if err := b.dispatch(ctx, workCtx, work, accepts, evt); err != nil {
 				return err, false
 			}
 		}
 	}
 }
 
-func (b *Bot) dispatch(ctx, workCtx context.Context, work *sync.WaitGroup, evt socketmode.Event) error {
-	received := time.Now() // transport timings are real time, whatever clock the business rules use
+func (b *Bot) dispatch(ctx, workCtx context.Context, work *sync.WaitGroup, accepts []chan arrival, evt socketmode.Event) error {
+	at := time.Now() // transport timings are real time, whatever clock the business rules use
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		b.connected.Store(false)
@@ -210,16 +228,43 @@ func (b *Bot) dispatch(ctx, workCtx context.Context, work *sync.WaitGroup, evt s
 	case socketmode.EventTypeErrorBadMessage:
 		b.ackUnparsable(ctx, evt)
 	case socketmode.EventTypeEventsAPI:
-		b.spawn(ctx, work, func() { b.acceptEvent(workCtx, evt, received) })
+		outer, _ := evt.Data.(slackevents.EventsAPIEvent)
+		ev, _ := eventOf(outer)
+		select {
+		case accepts[laneOf(userOf(ev.Inner), ev.ID, len(accepts))] <- arrival{evt, at}:
+		case <-ctx.Done(): // not acked: Slack delivers it again, to another replica
+		}
 	case socketmode.EventTypeSlashCommand:
-		b.spawn(ctx, work, func() { b.command(workCtx, evt, received) })
+		b.spawn(ctx, work, func() { b.command(workCtx, evt, at) })
 	case socketmode.EventTypeInteractive:
-		b.spawn(ctx, work, func() { b.interactive(workCtx, evt, received) })
+		b.spawn(ctx, work, func() { b.interactive(workCtx, evt, at) })
 	case socketmode.EventTypeHello:
 	default:
 		b.log.WithField("envelope", string(evt.Type)).Debug("socket mode event ignored")
 	}
 	return nil
+}
+
+// arrival is an envelope and when it arrived.
+type arrival struct {
+	evt socketmode.Event
+	at  time.Time
+}
+
+// acceptLanes starts the goroutines that store events before acking them.
+// Events of one user go to one lane, so they reach the inbox in the order
+// Slack sent them; different users' events are stored in parallel.
+func (b *Bot) acceptLanes(ctx context.Context, work *sync.WaitGroup) []chan arrival {
+	lanes := make([]chan arrival, b.opts.Workers)
+	for i := range lanes {
+		lanes[i] = make(chan arrival, 64)
+		work.Go(func() {
+			for r := range lanes[i] {
+				b.acceptEvent(ctx, r.evt, r.at)
+			}
+		})
+	}
+	return lanes
 }
 
 // spawn runs f on its own goroutine once a slot of MaxInFlight is free.

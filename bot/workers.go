@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -22,13 +21,13 @@ const apology = "Sorry, something went wrong on my side while handling that. " +
 // consume reads the inbox until ctx is done and hands each event to a worker.
 // Events of one user go to the same worker, which handles them in order.
 func (b *Bot) consume(ctx, workCtx context.Context) {
-	lanes := make([]chan store.InboxEntry, b.opts.Workers)
+	lanes := make([]chan task, b.opts.Workers)
 	var wg sync.WaitGroup
 	for i := range lanes {
-		lanes[i] = make(chan store.InboxEntry, 16)
+		lanes[i] = make(chan task, 16)
 		wg.Go(func() {
-			for e := range lanes[i] {
-				b.process(workCtx, e)
+			for t := range lanes[i] {
+				b.process(workCtx, t)
 			}
 		})
 	}
@@ -64,8 +63,10 @@ func (b *Bot) consume(ctx, workCtx context.Context) {
 			continue
 		}
 		for _, e := range entries {
+			t := task{entry: e}
+			t.ev, t.err = decode(e.Payload)
 			select {
-			case lanes[b.lane(e)] <- e:
+			case lanes[laneOf(userOf(t.ev.Inner), e.EventID, len(lanes))] <- t:
 			case <-ctx.Done():
 				return // entries read but not handed out stay pending and are taken over later
 			}
@@ -73,17 +74,11 @@ func (b *Bot) consume(ctx, workCtx context.Context) {
 	}
 }
 
-// lane picks the worker for an entry: by user, so one user's events stay in order.
-func (b *Bot) lane(e store.InboxEntry) int {
-	key := e.EventID
-	if ev, err := decode(e.Payload); err == nil {
-		if u := userOf(ev.Inner); u != "" {
-			key = u
-		}
-	}
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(key))
-	return int(h.Sum32() % uint32(b.opts.Workers))
+// task is an inbox entry and the event it holds (or why it cannot be read).
+type task struct {
+	entry store.InboxEntry
+	ev    Event
+	err   error
 }
 
 // decode parses a stored event_callback payload.
@@ -115,11 +110,11 @@ func userOf(inner any) string {
 // handler succeeds, panics (after an apology: a retry would panic again),
 // or has failed for longer than GiveUpAfter; otherwise it stays pending and
 // is tried again once ClaimIdle has passed.
-func (b *Bot) process(ctx context.Context, e store.InboxEntry) {
+func (b *Bot) process(ctx context.Context, t task) {
+	e, ev := t.entry, t.ev
 	log := b.log.WithFields(logrus.Fields{"envelope": "events_api", "event_id": e.EventID})
-	ev, err := decode(e.Payload)
-	if err != nil {
-		log.WithError(err).Warn("stored event cannot be parsed; dropping it")
+	if t.err != nil {
+		log.WithError(t.err).Warn("stored event cannot be parsed; dropping it")
 		b.finish(ctx, log, e)
 		return
 	}
