@@ -1,0 +1,89 @@
+package handlers_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/sirupsen/logrus"
+	"github.com/slack-go/slack"
+	"go.yaml.in/yaml/v3"
+
+	"carebot/bot"
+	"carebot/clock"
+	"carebot/config"
+	"carebot/handlers"
+	"carebot/metrics"
+	"carebot/store"
+	"carebot/store/storetest"
+)
+
+// noSlack satisfies handlers.Slack for tests that post nothing.
+type noSlack struct{}
+
+func (noSlack) PostMessage(context.Context, string, ...slack.MsgOption) (string, error) {
+	return "", nil
+}
+func (noSlack) AddReaction(context.Context, string, string, string) error           { return nil }
+func (noSlack) PublishHome(context.Context, string, slack.HomeTabViewRequest) error { return nil }
+
+// The app manifest is the single source of the events and commands Slack
+// sends; every one must have a handler, and every handler a subscription.
+func TestManifestAndRoutesMatch(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile("../deploy/slack-app-manifest.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var manifest struct {
+		Features struct {
+			SlashCommands []struct {
+				Command string `yaml:"command"`
+			} `yaml:"slash_commands"`
+		} `yaml:"features"`
+		Settings struct {
+			EventSubscriptions struct {
+				BotEvents []string `yaml:"bot_events"`
+			} `yaml:"event_subscriptions"`
+			SocketMode bool `yaml:"socket_mode_enabled"`
+		} `yaml:"settings"`
+	}
+	if err := yaml.Unmarshal(raw, &manifest); err != nil {
+		t.Fatal(err)
+	}
+	if !manifest.Settings.SocketMode {
+		t.Error("the manifest does not enable Socket Mode")
+	}
+	var commands []string
+	for _, c := range manifest.Features.SlashCommands {
+		commands = append(commands, c.Command)
+	}
+	slices.Sort(commands)
+	events := slices.Sorted(slices.Values(manifest.Settings.EventSubscriptions.BotEvents))
+
+	rdb, team := storetest.Redis(t)
+	st, err := store.New(rdb, team, clock.Real{}, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := logrus.New()
+	log.SetOutput(io.Discard)
+	h, err := handlers.New(st, noSlack{}, config.Default(), "U0BOT", clock.Real{}, log, metrics.New(prometheus.NewRegistry()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes := bot.NewRoutes()
+	h.Register(routes)
+	if err := routes.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got := routes.Events(); !slices.Equal(got, events) {
+		t.Errorf("routed events %v, manifest subscribes to %v", got, events)
+	}
+	if got := routes.Commands(); !slices.Equal(got, commands) {
+		t.Errorf("routed commands %v, manifest declares %v", got, commands)
+	}
+}
