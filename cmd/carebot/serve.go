@@ -63,6 +63,9 @@ func build(ctx context.Context, e env, cfg *config.Config, logger *logrus.Logger
 	if err != nil {
 		return nil, authError(err)
 	}
+	if auth.TeamID == "" {
+		return nil, errors.New("slack auth.test: the answer has no team_id (check SLACK_API_URL)")
+	}
 	logger.WithFields(logrus.Fields{"team": auth.TeamID, "user": auth.UserID}).Info("authenticated with Slack")
 
 	conn := e.redis()
