@@ -407,14 +407,14 @@ func (b *Bot) ackUnparsable(ctx context.Context, evt socketmode.Event) {
 
 func errorOf(data any) error {
 	switch d := data.(type) {
-	case error:
-		return d
 	case *slack.ConnectionErrorEvent:
 		return d.ErrorObj
 	case *slack.IncomingEventError:
 		return d.ErrorObj
 	case *socketmode.ErrorWriteFailed:
 		return d.Cause
+	case error:
+		return d
 	}
 	return fmt.Errorf("%T", data)
 }

@@ -289,4 +289,3 @@ func TestAckPayloadOfReply(t *testing.T) {
 		t.Error("a reply without blocks was acked with a blocks field")
 	}
 }
-

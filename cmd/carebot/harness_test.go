@@ -38,7 +38,7 @@ func TestMain(m *testing.M) {
 // against the Slack stand-in over WebSockets on loopback, and a Redis: the
 // CI one when CAREBOT_TEST_REDIS_URL is set, else an in-memory one.
 type harness struct {
-	t        *testing.T
+	t        testing.TB
 	fake     *slackfake.Server
 	redisURL string
 	proxy    *proxy // set with harnessOptions.proxied: cut it to take Redis away
@@ -51,7 +51,7 @@ type harnessOptions struct {
 	fake    []slackfake.Option
 }
 
-func newHarness(t *testing.T, o harnessOptions) *harness {
+func newHarness(t testing.TB, o harnessOptions) *harness {
 	t.Helper()
 	team := storetest.NewTeamID(t)
 	h := &harness{t: t, cfg: config.Default(), logs: &syncBuffer{}}

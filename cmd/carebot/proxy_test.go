@@ -10,7 +10,7 @@ import (
 // proxy is a TCP forwarder on loopback that a test can cut and restore, to
 // take Redis away from carebot without touching the Redis server itself.
 type proxy struct {
-	t      *testing.T
+	t      testing.TB
 	addr   string
 	target string
 
@@ -20,7 +20,7 @@ type proxy struct {
 	wg    sync.WaitGroup
 }
 
-func newProxy(t *testing.T, target string) *proxy {
+func newProxy(t testing.TB, target string) *proxy {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

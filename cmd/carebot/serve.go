@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/sirupsen/logrus"
@@ -33,6 +34,7 @@ import (
 type app struct {
 	bot      *bot.Bot
 	store    *store.Store
+	rdb      redis.UniversalClient
 	registry *prometheus.Registry
 	metrics  *metrics.Metrics
 	log      *logrus.Logger
@@ -106,7 +108,7 @@ func build(ctx context.Context, e env, cfg *config.Config, logger *logrus.Logger
 		_ = closeRedis()
 		return nil, err
 	}
-	return &app{bot: b, store: st, registry: registry, metrics: m, log: logger, httpAddr: e.HTTPAddr, close: closeRedis}, nil
+	return &app{bot: b, store: st, rdb: rdb, registry: registry, metrics: m, log: logger, httpAddr: e.HTTPAddr, close: closeRedis}, nil
 }
 
 // authError turns auth.test's failure into a message naming what to fix.
