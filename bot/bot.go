@@ -32,6 +32,7 @@ type Inbox interface {
 	ReadInbox(ctx context.Context, consumer string, count int, block time.Duration) ([]store.InboxEntry, error)
 	ClaimStale(ctx context.Context, consumer string, minIdle time.Duration, count int) ([]store.InboxEntry, error)
 	Done(ctx context.Context, entryID string) error
+	LeaveInbox(ctx context.Context, consumer string) (bool, error)
 }
 
 var _ Inbox = (*store.Store)(nil)
@@ -185,6 +186,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		cancelWork()
 		<-drained
 	}
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	if _, lerr := b.inbox.LeaveInbox(lctx, b.opts.Consumer); lerr != nil {
+		b.log.WithError(lerr).Warn("consumer not removed from the inbox group")
+	}
+	cancel()
 	return err
 }
 

@@ -92,6 +92,17 @@ func (s *Store) Done(ctx context.Context, entryID string) error {
 	return nil
 }
 
+// LeaveInbox removes consumer from the inbox group when it has no unfinished
+// entries, so consumers of stopped replicas do not pile up in the group.
+// One with unfinished entries is left for another replica to take over.
+func (s *Store) LeaveInbox(ctx context.Context, consumer string) (left bool, err error) {
+	n, err := s.leave.Run(ctx, s.rdb, []string{s.keys.inbox()}, InboxGroup, consumer).Int()
+	if err != nil {
+		return false, fmt.Errorf("leave inbox group: %w", err)
+	}
+	return n == 1, nil
+}
+
 // InboxBacklog reports how many entries wait in the inbox (read or not) and
 // the age of the oldest, which is the lag of the slowest work.
 func (s *Store) InboxBacklog(ctx context.Context) (n int64, oldest time.Duration, err error) {

@@ -77,3 +77,14 @@ t['reply_ts'] = ARGV[2]
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(t))
 return 1
 `
+
+// leaveScript removes a consumer from the inbox group if it has nothing
+// pending; a consumer with pending entries stays, so they can be taken over.
+// KEYS: inbox. ARGV: group, consumer.
+// Returns 1 when removed.
+const leaveScript = `
+local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1, ARGV[2])
+if #pending > 0 then return 0 end
+redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`

@@ -18,7 +18,7 @@ type Store struct {
 	clock clock.Clock
 	opts  Options
 
-	accept, done, create, followUp, setReply *redis.Script
+	accept, done, leave, create, followUp, setReply *redis.Script
 }
 
 // Options tune a Store. The zero value of a field picks its default.
@@ -50,6 +50,7 @@ func New(rdb redis.UniversalClient, teamID string, clk clock.Clock, opts Options
 		rdb: rdb, keys: newKeys(teamID), clock: clk, opts: opts,
 		accept:   redis.NewScript(acceptScript),
 		done:     redis.NewScript(doneScript),
+		leave:    redis.NewScript(leaveScript),
 		create:   redis.NewScript(createScript),
 		followUp: redis.NewScript(followUpScript),
 		setReply: redis.NewScript(setReplyScript),
@@ -67,7 +68,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // Preload loads every script into Redis so the first real call is one round
 // trip (EVALSHA) rather than two.
 func (s *Store) Preload(ctx context.Context) error {
-	for _, sc := range []*redis.Script{s.accept, s.done, s.create, s.followUp, s.setReply} {
+	for _, sc := range []*redis.Script{s.accept, s.done, s.leave, s.create, s.followUp, s.setReply} {
 		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
 			return fmt.Errorf("load script: %w", err)
 		}

@@ -241,3 +241,28 @@ func TestOpenRejectsBadConnection(t *testing.T) {
 		}
 	}
 }
+
+func TestLeaveInboxOnlyWithoutPendingEntries(t *testing.T) {
+	t.Parallel()
+	s, ctx := newStore(t), context.Background()
+	if _, err := s.AcceptEvent(ctx, "Ev1", []byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.ReadInbox(ctx, "busy", 10, 10*time.Millisecond)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("ReadInbox = %v, %v", got, err)
+	}
+	if _, err := s.ReadInbox(ctx, "idle", 10, time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if left, err := s.LeaveInbox(ctx, "busy"); err != nil || left {
+		t.Fatalf("LeaveInbox(busy) = %v, %v; want kept: its entry is unfinished", left, err)
+	}
+	if left, err := s.LeaveInbox(ctx, "idle"); err != nil || !left {
+		t.Fatalf("LeaveInbox(idle) = %v, %v; want removed", left, err)
+	}
+	time.Sleep(5 * time.Millisecond)
+	if claimed, err := s.ClaimStale(ctx, "other", time.Millisecond, 10); err != nil || len(claimed) != 1 {
+		t.Fatalf("the busy consumer's entry was not left to take over: %v, %v", claimed, err)
+	}
+}

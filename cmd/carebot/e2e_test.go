@@ -9,8 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"carebot/bot"
 	"carebot/slackfake"
+	"carebot/store"
 	"carebot/ticket"
 	"carebot/triage"
 )
@@ -373,5 +376,29 @@ func TestHTTPEndpoints(t *testing.T) {
 	h.proxy.cut()
 	if code, body := get("/readyz"); code != 503 || !strings.Contains(body, "redis") {
 		t.Errorf("/readyz with Redis down = %d %q, want 503 naming redis", code, body)
+	}
+}
+
+func TestStoppedReplicaLeavesTheInboxGroup(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	r := h.start(bot.Options{Consumer: "replica-a"})
+	h.replyTo(h.fake.DM(nurse(1), "printer jammed"))
+	r.stop()
+
+	opts, err := redis.ParseURL(h.redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opts)
+	defer rdb.Close()
+	consumers, err := rdb.XInfoConsumers(h.ctx(), "carebot:{"+h.fake.TeamID()+"}:inbox", store.InboxGroup).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range consumers {
+		if c.Name == "replica-a" {
+			t.Fatalf("stopped replica still in the inbox group: %+v", c)
+		}
 	}
 }
