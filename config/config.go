@@ -30,7 +30,10 @@ type Config struct {
 	SelfHelp         []SelfHelp
 	PHI              PHI
 	Retention        time.Duration // resolved tickets older than this are deleted
-	Outage           Outage
+	// TriageTimeout is how long carebot waits for a requester's answer before
+	// it routes the ticket with what it knows, at the higher priority.
+	TriageTimeout time.Duration
+	Outage        Outage
 }
 
 // Channels are the channel IDs the bot posts to besides team channels.

@@ -77,6 +77,7 @@ func TestDesignExampleParses(t *testing.T) {
 		Categories:       []CategorySpec{{ID: "pharmacy", Keywords: []string{"pyxis", "omnicell"}, Impact: ImpactHigh}},
 		SelfHelp:         []SelfHelp{{Keywords: []string{"password", "reset"}, Answer: "Reset it at the self-service portal or call x4357."}},
 		Retention:        2160 * time.Hour,
+		TriageTimeout:    10 * time.Minute,
 		Outage:           Outage{Window: 10 * time.Minute, Reports: 5, DowntimeText: "Use downtime procedures; the unit's downtime binder has the forms."},
 	}
 	mrn := c.PHI.Patterns["MRN"]

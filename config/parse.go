@@ -145,6 +145,7 @@ func (d *decoder) config(n *yaml.Node, c *Config) {
 			d.mapping(path, n, field{"patterns", func(path string, n *yaml.Node) { d.patterns(path, n, &c.PHI) }})
 		}},
 		field{"retention", d.duration(&c.Retention)},
+		field{"triage_timeout", d.duration(&c.TriageTimeout)},
 		field{"outage", func(path string, n *yaml.Node) {
 			d.mapping(path, n,
 				field{"window", d.duration(&c.Outage.Window)},

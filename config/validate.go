@@ -69,6 +69,9 @@ func (c *Config) checkBasics(ps *problems) {
 	if c.Retention <= 0 {
 		ps.add("retention", "must be more than 0, such as 2160h (90 days)")
 	}
+	if c.TriageTimeout < time.Minute || c.TriageTimeout > 24*time.Hour {
+		ps.add("triage_timeout", "must be between 1m and 24h, such as 10m")
+	}
 	if c.Outage.Window <= 0 {
 		ps.add("outage.window", "must be more than 0, such as 10m")
 	}

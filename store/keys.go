@@ -40,4 +40,18 @@ func (k keys) requester(user string) string { return k.prefix + "idx:requester:"
 // seen marks one Slack message (channel, ts) as handled; it expires.
 func (k keys) seen(channel, ts string) string { return k.prefix + "seen:" + channel + ":" + ts }
 
+// once marks a change caused by one message or button press as applied.
+func (k keys) once(id string) string { return k.prefix + "once:" + id }
+
 func threadField(channel, ts string) string { return channel + ":" + ts }
+
+// conversation is the open triage conversation in a requester's thread; it
+// expires. It is keyed by thread, not ticket number, so the script that
+// creates the ticket can name it before the number exists.
+func (k keys) conversation(channel, threadTS string) string {
+	return k.prefix + "conv:" + channel + ":" + threadTS
+}
+
+// triageDue is a sorted set of tickets in triage, scored by when they must
+// leave it (ms).
+func (k keys) triageDue() string { return k.prefix + "due:triage" }

@@ -26,8 +26,13 @@ return redis.call('XDEL', KEYS[1], ARGV[2])
 // createScript creates a ticket and its first event, unless the thread
 // already has one (a retried or doubled delivery), in which case it returns
 // that ticket.
-// KEYS: seq, tickets, events, threads, created, requester index.
-// ARGV: thread field, ticket JSON (number 0), first event JSON line, created ms.
+// With a conversation, it is stored too and the ticket is put on the triage
+// deadline set.
+// KEYS: seq, tickets, events, threads, created, requester index, triage due,
+// conversation.
+// ARGV: thread field, ticket JSON (number 0), first event JSON line,
+// created ms, conversation JSON or ”, deadline ms or ”, conversation TTL
+// seconds.
 // Returns {1, ticket JSON} when created, {0, ticket JSON} when it existed.
 const createScript = `
 local existing = redis.call('HGET', KEYS[4], ARGV[1])
@@ -43,6 +48,12 @@ redis.call('HSET', KEYS[3], n, ARGV[3])
 redis.call('HSET', KEYS[4], ARGV[1], n)
 redis.call('ZADD', KEYS[5], ARGV[4], n)
 redis.call('ZADD', KEYS[6], ARGV[4], n)
+if ARGV[5] ~= '' then
+  local c = cjson.decode(ARGV[5])
+  c['ticket'] = n
+  redis.call('SET', KEYS[8], cjson.encode(c), 'EX', ARGV[7])
+  redis.call('ZADD', KEYS[7], ARGV[6], n)
+end
 return {1, js}
 `
 
@@ -62,6 +73,7 @@ if t['requester'] ~= ARGV[2] then return {-2, js} end
 if not redis.call('SET', KEYS[4], '1', 'NX', 'EX', ARGV[4]) then return {0, js} end
 redis.call('HSET', KEYS[3], n, (redis.call('HGET', KEYS[3], n) or '') .. ARGV[3])
 t['updated_at'] = ARGV[5]
+t['rev'] = (t['rev'] or 0) + 1
 js = cjson.encode(t)
 redis.call('HSET', KEYS[2], n, js)
 return {1, js}
@@ -74,6 +86,7 @@ local js = redis.call('HGET', KEYS[1], ARGV[1])
 if not js then return 0 end
 local t = cjson.decode(js)
 t['reply_ts'] = ARGV[2]
+t['rev'] = (t['rev'] or 0) + 1
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(t))
 return 1
 `
@@ -87,4 +100,51 @@ local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1, ARGV[2])
 if #pending > 0 then return 0 end
 redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2])
 return 1
+`
+
+// updateScript applies one change to a ticket if it is still at the revision
+// the caller read (check-and-set), with its event, its conversation and its
+// triage deadline, and marks the message or button press that caused it as
+// handled. Run twice (a lost reply resent), the second run finds the
+// revision moved and returns the ticket as written, which the caller
+// recognises as its own.
+// KEYS: tickets, events, conversation, triage due, once.
+// ARGV: number, expected rev, ticket JSON, event line or ”, conversation
+// JSON or ” (delete), conversation TTL seconds, deadline ms or ” (remove),
+// once TTL seconds or ” (no once key).
+// Returns {1, ticket JSON} applied, {0, ticket JSON} changed meanwhile,
+// {-1, ”} no such ticket, {2, ticket JSON} the once key was already taken.
+const updateScript = `
+local js = redis.call('HGET', KEYS[1], ARGV[1])
+if not js then return {-1, ''} end
+local t = cjson.decode(js)
+if (t['rev'] or 0) ~= tonumber(ARGV[2]) then return {0, js} end
+if ARGV[8] ~= '' and not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[8]) then return {2, js} end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+if ARGV[4] ~= '' then
+  redis.call('HSET', KEYS[2], ARGV[1], (redis.call('HGET', KEYS[2], ARGV[1]) or '') .. ARGV[4])
+end
+if ARGV[5] == '' then
+  redis.call('DEL', KEYS[3])
+else
+  redis.call('SET', KEYS[3], ARGV[5], 'EX', ARGV[6])
+end
+if ARGV[7] == '' then
+  redis.call('ZREM', KEYS[4], ARGV[1])
+else
+  redis.call('ZADD', KEYS[4], ARGV[7], ARGV[1])
+end
+return {1, ARGV[3]}
+`
+
+// dueScript hands out tickets whose triage deadline has passed. Each is
+// leased rather than removed: its deadline moves lease ms ahead, so if the
+// replica that took it dies, it falls due again for another.
+// KEYS: triage due. ARGV: now ms, lease ms, limit.
+const dueScript = `
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, n in ipairs(due) do
+  redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), n)
+end
+return due
 `

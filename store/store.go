@@ -18,7 +18,7 @@ type Store struct {
 	clock clock.Clock
 	opts  Options
 
-	accept, done, leave, create, followUp, setReply *redis.Script
+	accept, done, leave, create, followUp, setReply, update, due *redis.Script
 }
 
 // Options tune a Store. The zero value of a field picks its default.
@@ -30,6 +30,9 @@ type Options struct {
 	// SeenTTL is how long a handled Slack message (channel, ts) is remembered,
 	// so the same message arriving as app_mention and as message is one report.
 	SeenTTL time.Duration
+	// ConversationTTL is how long a triage conversation is kept without a
+	// change (24 hours); the triage deadline routes the ticket long before.
+	ConversationTTL time.Duration
 }
 
 // New returns the store of workspace teamID on rdb.
@@ -46,6 +49,9 @@ func New(rdb redis.UniversalClient, teamID string, clk clock.Clock, opts Options
 	if opts.SeenTTL <= 0 {
 		opts.SeenTTL = 24 * time.Hour
 	}
+	if opts.ConversationTTL <= 0 {
+		opts.ConversationTTL = 24 * time.Hour
+	}
 	return &Store{
 		rdb: rdb, keys: newKeys(teamID), clock: clk, opts: opts,
 		accept:   redis.NewScript(acceptScript),
@@ -54,6 +60,8 @@ func New(rdb redis.UniversalClient, teamID string, clk clock.Clock, opts Options
 		create:   redis.NewScript(createScript),
 		followUp: redis.NewScript(followUpScript),
 		setReply: redis.NewScript(setReplyScript),
+		update:   redis.NewScript(updateScript),
+		due:      redis.NewScript(dueScript),
 	}, nil
 }
 
@@ -68,7 +76,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // Preload loads every script into Redis so the first real call is one round
 // trip (EVALSHA) rather than two.
 func (s *Store) Preload(ctx context.Context) error {
-	for _, sc := range []*redis.Script{s.accept, s.done, s.leave, s.create, s.followUp, s.setReply} {
+	for _, sc := range []*redis.Script{s.accept, s.done, s.leave, s.create, s.followUp, s.setReply, s.update, s.due} {
 		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
 			return fmt.Errorf("load script: %w", err)
 		}

@@ -17,24 +17,37 @@ import (
 
 // record is a ticket as stored: JSON with times as RFC 3339 strings, so the
 // Lua scripts can decode and re-encode it without losing precision.
+//
+// It has no arrays: cjson would re-encode an empty one as an object.
 type record struct {
-	Number    int64  `json:"number"`
-	Status    string `json:"status"`
-	Category  string `json:"category"`
-	Location  string `json:"location,omitempty"`
-	Summary   string `json:"summary"`
-	Requester string `json:"requester"`
-	Source    string `json:"source"`
-	Channel   string `json:"channel"`
-	ThreadTS  string `json:"thread_ts"`
-	ReplyTS   string `json:"reply_ts,omitempty"`
-	CreatedAt string `json:"created_at"`
-	UpdatedAt string `json:"updated_at"`
+	Number     int64  `json:"number"`
+	Rev        int64  `json:"rev"`
+	Status     string `json:"status"`
+	Category   string `json:"category"`
+	Priority   int    `json:"priority,omitempty"`
+	Reasons    string `json:"reasons,omitempty"`
+	Location   string `json:"location,omitempty"`
+	Device     string `json:"device,omitempty"`
+	Callback   string `json:"callback,omitempty"`
+	System     string `json:"system,omitempty"`
+	Care       string `json:"care,omitempty"`
+	Scope      string `json:"scope,omitempty"`
+	Resolution string `json:"resolution,omitempty"`
+	Summary    string `json:"summary"`
+	Requester  string `json:"requester"`
+	Source     string `json:"source"`
+	Channel    string `json:"channel"`
+	ThreadTS   string `json:"thread_ts"`
+	ReplyTS    string `json:"reply_ts,omitempty"`
+	CreatedAt  string `json:"created_at"`
+	UpdatedAt  string `json:"updated_at"`
 }
 
 func toRecord(t *ticket.Ticket) record {
 	return record{
-		Number: t.Number, Status: string(t.Status), Category: string(t.Category), Location: t.Location,
+		Number: t.Number, Rev: t.Rev, Status: string(t.Status), Category: string(t.Category),
+		Priority: int(t.Priority), Reasons: t.Reasons, Location: t.Location, Device: t.Device,
+		Callback: t.Callback, System: t.System, Care: t.Care, Scope: t.Scope, Resolution: t.Resolution,
 		Summary: t.Summary, Requester: t.Requester, Source: string(t.Source),
 		Channel: t.Channel, ThreadTS: t.ThreadTS, ReplyTS: t.ReplyTS,
 		CreatedAt: t.CreatedAt.UTC().Format(time.RFC3339Nano), UpdatedAt: t.UpdatedAt.UTC().Format(time.RFC3339Nano),
@@ -49,7 +62,9 @@ func fromJSON(js string) (*ticket.Ticket, error) {
 	created, _ := time.Parse(time.RFC3339Nano, r.CreatedAt)
 	updated, _ := time.Parse(time.RFC3339Nano, r.UpdatedAt)
 	return &ticket.Ticket{
-		Number: r.Number, Status: ticket.Status(r.Status), Category: ticket.Category(r.Category), Location: r.Location,
+		Number: r.Number, Rev: r.Rev, Status: ticket.Status(r.Status), Category: ticket.Category(r.Category),
+		Priority: ticket.Priority(r.Priority), Reasons: r.Reasons, Location: r.Location, Device: r.Device,
+		Callback: r.Callback, System: r.System, Care: r.Care, Scope: r.Scope, Resolution: r.Resolution,
 		Summary: r.Summary, Requester: r.Requester, Source: ticket.Source(r.Source),
 		Channel: r.Channel, ThreadTS: r.ThreadTS, ReplyTS: r.ReplyTS,
 		CreatedAt: created, UpdatedAt: updated,
@@ -68,7 +83,22 @@ func eventLine(ev ticket.Event) (string, error) {
 // keyed by the requester's thread (t.Channel, t.ThreadTS): if that thread
 // already has a ticket, nothing is written and that ticket is returned with
 // created false. One round trip.
+//
+// A ticket created in triage is given its conversation and a triage deadline
+// in the same step (see CreateInTriage), so no ticket can sit in triage
+// unnoticed.
 func (s *Store) CreateTicket(ctx context.Context, t *ticket.Ticket, first ticket.Event) (stored *ticket.Ticket, created bool, err error) {
+	return s.createTicket(ctx, t, first, nil, time.Time{})
+}
+
+// CreateInTriage is CreateTicket for a ticket that starts a triage
+// conversation: conv is stored with it (its Ticket field is filled in) and
+// the ticket is due to leave triage at deadline.
+func (s *Store) CreateInTriage(ctx context.Context, t *ticket.Ticket, first ticket.Event, conv *Conversation, deadline time.Time) (*ticket.Ticket, bool, error) {
+	return s.createTicket(ctx, t, first, conv, deadline)
+}
+
+func (s *Store) createTicket(ctx context.Context, t *ticket.Ticket, first ticket.Event, conv *Conversation, deadline time.Time) (stored *ticket.Ticket, created bool, err error) {
 	if t.Channel == "" || t.ThreadTS == "" || t.Requester == "" {
 		return nil, false, errors.New("create ticket: channel, thread and requester are required")
 	}
@@ -82,9 +112,19 @@ func (s *Store) CreateTicket(ctx context.Context, t *ticket.Ticket, first ticket
 	if err != nil {
 		return nil, false, fmt.Errorf("create ticket: %w", err)
 	}
+	convJS, deadlineMS := "", ""
+	if conv != nil {
+		b, err := json.Marshal(conv)
+		if err != nil {
+			return nil, false, fmt.Errorf("create ticket: %w", err)
+		}
+		convJS, deadlineMS = string(b), strconv.FormatInt(ms(deadline), 10)
+	}
 	res, err := s.create.Run(ctx, s.rdb,
-		[]string{s.keys.seq(), s.keys.tickets(), s.keys.events(), s.keys.threads(), s.keys.created(), s.keys.requester(t.Requester)},
-		threadField(t.Channel, t.ThreadTS), js, line, ms(t.CreatedAt),
+		[]string{s.keys.seq(), s.keys.tickets(), s.keys.events(), s.keys.threads(), s.keys.created(),
+			s.keys.requester(t.Requester), s.keys.triageDue(), s.keys.conversation(t.Channel, t.ThreadTS)},
+		threadField(t.Channel, t.ThreadTS), js, line, ms(t.CreatedAt), convJS, deadlineMS,
+		int64(s.opts.ConversationTTL/time.Second),
 	).Slice()
 	if err != nil {
 		return nil, false, fmt.Errorf("create ticket: %w", err)

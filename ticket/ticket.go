@@ -48,19 +48,34 @@ const (
 
 // Ticket is one reported problem.
 type Ticket struct {
-	Number    int64
-	Status    Status
-	Category  Category
-	Location  string
-	Summary   string // the requester's words, cleaned; never logged
-	Requester string // Slack user ID
-	Source    Source
+	Number   int64
+	Status   Status
+	Category Category
+	Priority Priority
+	// Reasons says why the ticket has its priority, as fragments joined by
+	// " · " ("EHR is high impact · unit-wide · patient care blocked").
+	Reasons  string
+	Location string
+	Device   string // asset tag or device ID
+	Callback string // staff callback extension
+	System   string // affected system, such as "Epic"
+	// Care and Scope are what is known of patient-care impact and of how many
+	// people are affected (the triage package's values; "" when unknown).
+	Care, Scope string
+	// Resolution says how a closed ticket ended, such as "self-served".
+	Resolution string
+	Summary    string // the requester's words, cleaned and redacted; never logged
+	Requester  string // Slack user ID
+	Source     Source
 	// Channel and ThreadTS locate the requester's thread, where every reply goes.
 	Channel   string
 	ThreadTS  string
 	ReplyTS   string // the bot's first reply in that thread, once posted
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// Rev counts the ticket's stored changes; an update names the revision
+	// it read, so two concurrent changes cannot both apply.
+	Rev int64
 }
 
 // EventKind names what happened to a ticket.
@@ -68,9 +83,16 @@ type EventKind string
 
 // The kinds of event in a ticket's audit trail.
 const (
-	EventCreated  EventKind = "created"
-	EventFollowUp EventKind = "follow_up" // the requester added to the report
+	EventCreated    EventKind = "created"
+	EventFollowUp   EventKind = "follow_up" // the requester added to the report
+	EventAnswered   EventKind = "answered"  // a triage question was answered
+	EventRouted     EventKind = "routed"    // triage ended; the ticket is open
+	EventCancelled  EventKind = "cancelled" // the requester withdrew it in triage
+	EventSelfServed EventKind = "self_served"
 )
+
+// ResolutionSelfServed marks a ticket the requester fixed with a self-help answer.
+const ResolutionSelfServed = "self-served"
 
 // Event is one entry of a ticket's audit trail: who did what, when.
 type Event struct {

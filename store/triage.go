@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"carebot/ticket"
+)
+
+// Conversation is a ticket's open triage conversation: what carebot asked
+// the requester and what it still means to ask. It lives in its own key with
+// a TTL; the ticket's triage deadline, not the TTL, ends an unanswered one.
+type Conversation struct {
+	Ticket int64 `json:"ticket"`
+	// Asked is the question waiting for an answer, or "selfhelp" while a
+	// self-help answer is offered.
+	Asked   string   `json:"asked"`
+	Pending []string `json:"pending,omitempty"` // questions still to ask after Asked
+	// MessageTS is the bot's message that asked, so it can be updated in place.
+	MessageTS string `json:"message_ts,omitempty"`
+}
+
+// Change is one state change of a ticket for Update: the ticket as it
+// should be (its Rev the revision it was read at), the event to record, the
+// conversation that follows (nil ends it) and the triage deadline (zero
+// removes it from the deadline set).
+type Change struct {
+	Ticket       *ticket.Ticket
+	Event        *ticket.Event
+	Conversation *Conversation
+	Deadline     time.Time
+	// Once, when set, names the message or button press that causes the
+	// change ("channel:ts" or an action's ID); the same one cannot apply twice.
+	Once string
+}
+
+// ErrConflict means the ticket changed since it was read; read it again and
+// decide again.
+var ErrConflict = errors.New("ticket changed meanwhile")
+
+// ErrAlreadyApplied means the change's Once key was used before: the same
+// message or press was handled already.
+var ErrAlreadyApplied = errors.New("change already applied")
+
+// Update applies c atomically if the ticket is still at c.Ticket.Rev, and
+// advances c.Ticket.Rev. One round trip. It returns ErrConflict when another
+// change came first, ErrAlreadyApplied for a repeated Once, and a
+// ticket.NotFound error for a missing ticket.
+func (s *Store) Update(ctx context.Context, c Change) error {
+	t := *c.Ticket
+	t.Rev++
+	js, err := json.Marshal(toRecord(&t))
+	if err != nil {
+		return fmt.Errorf("update ticket %d: %w", t.Number, err)
+	}
+	line := ""
+	if c.Event != nil {
+		if line, err = eventLine(*c.Event); err != nil {
+			return fmt.Errorf("update ticket %d: %w", t.Number, err)
+		}
+	}
+	convJS := ""
+	if c.Conversation != nil {
+		conv := *c.Conversation
+		conv.Ticket = t.Number
+		b, err := json.Marshal(conv)
+		if err != nil {
+			return fmt.Errorf("update ticket %d: %w", t.Number, err)
+		}
+		convJS = string(b)
+	}
+	deadline := ""
+	if !c.Deadline.IsZero() {
+		deadline = strconv.FormatInt(ms(c.Deadline), 10)
+	}
+	onceKey, onceTTL := s.keys.seen("-", "-"), ""
+	if c.Once != "" {
+		onceKey, onceTTL = s.keys.once(c.Once), strconv.FormatInt(int64(s.opts.SeenTTL/time.Second), 10)
+	}
+	res, err := s.update.Run(ctx, s.rdb,
+		[]string{s.keys.tickets(), s.keys.events(), s.keys.conversation(t.Channel, t.ThreadTS), s.keys.triageDue(), onceKey},
+		t.Number, c.Ticket.Rev, js, line, convJS, int64(s.opts.ConversationTTL/time.Second), deadline, onceTTL,
+	).Slice()
+	if err != nil {
+		return fmt.Errorf("update ticket %d: %w", t.Number, err)
+	}
+	switch res[0] {
+	case int64(1):
+		c.Ticket.Rev = t.Rev
+		return nil
+	case int64(-1):
+		return ticket.Errorf(ticket.NotFound, "There is no ticket %d.", t.Number)
+	case int64(2):
+		return ErrAlreadyApplied
+	}
+	if fmt.Sprint(res[1]) == string(js) {
+		c.Ticket.Rev = t.Rev // our own write, whose reply was lost and resent
+		return nil
+	}
+	return ErrConflict
+}
+
+// TicketInThread returns the ticket whose requester thread is (channel,
+// threadTS) with its open conversation (nil when none). One round trip for
+// the lookup, one for the reads. A thread without a ticket is a
+// ticket.NotFound error.
+func (s *Store) TicketInThread(ctx context.Context, channel, threadTS string) (*ticket.Ticket, *Conversation, error) {
+	n, err := s.rdb.HGet(ctx, s.keys.threads(), threadField(channel, threadTS)).Int64()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil, ticket.Errorf(ticket.NotFound, "This thread has no ticket.")
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("ticket of thread: %w", err)
+	}
+	return s.TicketAndConversation(ctx, n)
+}
+
+// TicketAndConversation reads ticket n and its open conversation (nil when
+// none) in one round trip.
+func (s *Store) TicketAndConversation(ctx context.Context, n int64) (*ticket.Ticket, *Conversation, error) {
+	field := strconv.FormatInt(n, 10)
+	js, err := s.rdb.HGet(ctx, s.keys.tickets(), field).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil, ticket.Errorf(ticket.NotFound, "There is no ticket %d.", n)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read ticket %d: %w", n, err)
+	}
+	t, err := fromJSON(js)
+	if err != nil {
+		return nil, nil, err
+	}
+	raw, err := s.rdb.Get(ctx, s.keys.conversation(t.Channel, t.ThreadTS)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return t, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read conversation of ticket %d: %w", n, err)
+	}
+	var conv Conversation
+	if err := json.Unmarshal(raw, &conv); err != nil {
+		return nil, nil, fmt.Errorf("decode conversation of ticket %d: %w", n, err)
+	}
+	return t, &conv, nil
+}
+
+// DueTriage hands this replica up to limit tickets whose triage deadline
+// has passed at now. Each is leased for lease: if it is still in triage
+// then (this replica died), it is handed out again.
+func (s *Store) DueTriage(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]int64, error) {
+	vals, err := s.due.Run(ctx, s.rdb, []string{s.keys.triageDue()}, ms(now), lease.Milliseconds(), limit).StringSlice()
+	if err != nil {
+		return nil, fmt.Errorf("due triage: %w", err)
+	}
+	out := make([]int64, 0, len(vals))
+	for _, v := range vals {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("due triage: bad ticket number %q", v)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}

@@ -1,0 +1,124 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"carebot/store"
+	"carebot/ticket"
+)
+
+func triageTicket(user, channel, ts string) *ticket.Ticket {
+	t := newTicket(user, channel, ts)
+	t.Status = ticket.StatusTriage
+	return t
+}
+
+func TestCreateInTriageStoresConversationAndDeadline(t *testing.T) {
+	t.Parallel()
+	s, ctx := newStore(t), context.Background()
+	created := time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC)
+	conv := &store.Conversation{Asked: "care", Pending: []string{"scope", "device"}}
+	tk, ok, err := s.CreateInTriage(ctx, triageTicket("U1", "D1", "1.1"), ticket.Event{Kind: ticket.EventCreated}, conv, created.Add(10*time.Minute))
+	if err != nil || !ok {
+		t.Fatalf("CreateInTriage = %v, %v", ok, err)
+	}
+	got, gotConv, err := s.TicketInThread(ctx, "D1", "1.1")
+	if err != nil || got.Number != tk.Number || gotConv == nil {
+		t.Fatalf("TicketInThread = %+v, %+v, %v", got, gotConv, err)
+	}
+	if gotConv.Ticket != tk.Number || gotConv.Asked != "care" || len(gotConv.Pending) != 2 {
+		t.Errorf("conversation = %+v", gotConv)
+	}
+	if due, err := s.DueTriage(ctx, created.Add(9*time.Minute), time.Minute, 10); err != nil || len(due) != 0 {
+		t.Fatalf("DueTriage before the deadline = %v, %v", due, err)
+	}
+	due, err := s.DueTriage(ctx, created.Add(10*time.Minute), time.Minute, 10)
+	if err != nil || len(due) != 1 || due[0] != tk.Number {
+		t.Fatalf("DueTriage at the deadline = %v, %v", due, err)
+	}
+	// Leased, not removed: another replica does not get it at once...
+	if again, _ := s.DueTriage(ctx, created.Add(10*time.Minute), time.Minute, 10); len(again) != 0 {
+		t.Fatalf("a leased ticket was handed out twice: %v", again)
+	}
+	// ...but does when the lease runs out without the ticket leaving triage.
+	if again, _ := s.DueTriage(ctx, created.Add(11*time.Minute), time.Minute, 10); len(again) != 1 {
+		t.Fatalf("a ticket whose lease ran out was not handed out again: %v", again)
+	}
+}
+
+func TestUpdateIsCheckAndSet(t *testing.T) {
+	t.Parallel()
+	s, ctx := newStore(t), context.Background()
+	at := time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC)
+	if _, _, err := s.CreateInTriage(ctx, triageTicket("U1", "D1", "1.1"), ticket.Event{Kind: ticket.EventCreated},
+		&store.Conversation{Asked: "care"}, at.Add(10*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := s.TicketInThread(ctx, "D1", "1.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := *a // a second reader of the same revision
+
+	a.Care = "blocked"
+	err = s.Update(ctx, store.Change{Ticket: a, Event: &ticket.Event{Kind: ticket.EventAnswered, Text: "care: blocked"},
+		Conversation: &store.Conversation{Asked: "scope"}, Deadline: at.Add(10 * time.Minute), Once: "D1:1.2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Status = ticket.StatusCancelled
+	if err := s.Update(ctx, store.Change{Ticket: &b}); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("stale update = %v, want ErrConflict", err)
+	}
+	again := *a
+	if err := s.Update(ctx, store.Change{Ticket: &again, Once: "D1:1.2"}); !errors.Is(err, store.ErrAlreadyApplied) {
+		t.Fatalf("repeated Once = %v, want ErrAlreadyApplied", err)
+	}
+
+	// Leaving triage ends the conversation and the deadline.
+	a.Status = ticket.StatusOpen
+	if err := s.Update(ctx, store.Change{Ticket: a, Event: &ticket.Event{Kind: ticket.EventRouted}}); err != nil {
+		t.Fatal(err)
+	}
+	got, conv, err := s.TicketAndConversation(ctx, a.Number)
+	if err != nil || conv != nil || got.Status != ticket.StatusOpen || got.Care != "blocked" || got.Rev != a.Rev {
+		t.Fatalf("after routing: %+v, conversation %+v, %v", got, conv, err)
+	}
+	if due, _ := s.DueTriage(ctx, at.Add(time.Hour), time.Minute, 10); len(due) != 0 {
+		t.Fatalf("a routed ticket is still due for triage: %v", due)
+	}
+	evs, err := s.Events(ctx, a.Number)
+	if err != nil || len(evs) != 3 || evs[1].Kind != ticket.EventAnswered || evs[2].Kind != ticket.EventRouted {
+		t.Fatalf("events = %+v, %v", evs, err)
+	}
+}
+
+func TestUpdateOfMissingTicket(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	tk := triageTicket("U1", "D1", "1.1")
+	tk.Number = 99
+	if err := s.Update(context.Background(), store.Change{Ticket: tk}); !ticket.IsNotFound(err) {
+		t.Fatalf("Update of a missing ticket = %v", err)
+	}
+}
+
+func TestFollowUpAndReplyBumpRevision(t *testing.T) {
+	t.Parallel()
+	s, ctx := newStore(t), context.Background()
+	tk, _, err := s.CreateTicket(ctx, newTicket("U1", "D1", "1.1"), ticket.Event{Kind: ticket.EventCreated})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := *tk
+	if err := s.SetReplyTS(ctx, tk.Number, "1.2"); err != nil {
+		t.Fatal(err)
+	}
+	stale.Status = ticket.StatusCancelled
+	if err := s.Update(ctx, store.Change{Ticket: &stale}); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("an update from before SetReplyTS = %v, want ErrConflict (it would erase reply_ts)", err)
+	}
+}
