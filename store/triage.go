@@ -22,17 +22,15 @@ type Conversation struct {
 	// self-help answer is offered.
 	Asked   string   `json:"asked"`
 	Pending []string `json:"pending,omitempty"` // questions still to ask after Asked
-	// MessageTS is the bot's message that asked, so it can be updated in place.
-	MessageTS string `json:"message_ts,omitempty"`
 }
 
 // Change is one state change of a ticket for Update: the ticket as it
-// should be (its Rev the revision it was read at), the event to record, the
+// should be (its Rev the revision it was read at), the events to record, the
 // conversation that follows (nil ends it) and the triage deadline (zero
 // removes it from the deadline set).
 type Change struct {
 	Ticket       *ticket.Ticket
-	Event        *ticket.Event
+	Events       []ticket.Event
 	Conversation *Conversation
 	Deadline     time.Time
 	// Once, when set, names the message or button press that causes the
@@ -60,10 +58,12 @@ func (s *Store) Update(ctx context.Context, c Change) error {
 		return fmt.Errorf("update ticket %d: %w", t.Number, err)
 	}
 	line := ""
-	if c.Event != nil {
-		if line, err = eventLine(*c.Event); err != nil {
+	for _, ev := range c.Events {
+		l, err := eventLine(ev)
+		if err != nil {
 			return fmt.Errorf("update ticket %d: %w", t.Number, err)
 		}
+		line += l
 	}
 	convJS := ""
 	if c.Conversation != nil {

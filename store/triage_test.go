@@ -64,7 +64,7 @@ func TestUpdateIsCheckAndSet(t *testing.T) {
 	b := *a // a second reader of the same revision
 
 	a.Care = "blocked"
-	err = s.Update(ctx, store.Change{Ticket: a, Event: &ticket.Event{Kind: ticket.EventAnswered, Text: "care: blocked"},
+	err = s.Update(ctx, store.Change{Ticket: a, Events: []ticket.Event{{Kind: ticket.EventAnswered, Text: "care: blocked"}},
 		Conversation: &store.Conversation{Asked: "scope"}, Deadline: at.Add(10 * time.Minute), Once: "D1:1.2"})
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +80,7 @@ func TestUpdateIsCheckAndSet(t *testing.T) {
 
 	// Leaving triage ends the conversation and the deadline.
 	a.Status = ticket.StatusOpen
-	if err := s.Update(ctx, store.Change{Ticket: a, Event: &ticket.Event{Kind: ticket.EventRouted}}); err != nil {
+	if err := s.Update(ctx, store.Change{Ticket: a, Events: []ticket.Event{{Kind: ticket.EventRouted}}}); err != nil {
 		t.Fatal(err)
 	}
 	got, conv, err := s.TicketAndConversation(ctx, a.Number)
