@@ -32,10 +32,9 @@ type Inbox interface {
 	ReadInbox(ctx context.Context, consumer string, count int, block time.Duration) ([]store.InboxEntry, error)
 	ClaimStale(ctx context.Context, consumer string, minIdle time.Duration, count int) ([]store.InboxEntry, error)
 	Done(ctx context.Context, entryID string) error
+	Touch(ctx context.Context, consumer string, entryIDs ...string) error
 	LeaveInbox(ctx context.Context, consumer string) (bool, error)
 }
-
-var _ Inbox = (*store.Store)(nil)
 
 // laneOf picks one of n lanes for a user's work, so that one user's events
 // are handled in order; events without a user spread by event ID.
@@ -86,6 +85,10 @@ type Options struct {
 	// Filter, when set, is asked before an event is stored; false acks and
 	// drops it (for example a channel message outside the intake channels).
 	Filter func(Event) bool
+	// Scrub, when set, rewrites an event's payload before it is stored, so
+	// what must never be stored (patient identifiers) never reaches Redis,
+	// not even the inbox. An error drops the event (acked, counted as bad).
+	Scrub func(payload []byte) ([]byte, error)
 }
 
 func (o *Options) defaults() {
@@ -238,12 +241,17 @@ func (b *Bot) dispatch(ctx, workCtx context.Context, work *sync.WaitGroup, accep
 		ev, _ := eventOf(outer)
 		select {
 		case accepts[laneOf(userOf(ev.Inner), ev.ID, len(accepts))] <- arrival{evt, at}:
-		case <-ctx.Done(): // not acked: Slack delivers it again, to another replica
+		default:
+			// The lane is full: Redis is slow or down. Never block the socket's
+			// reader, or slash commands would miss their deadline too; leave
+			// the event unacked and Slack delivers it again.
+			b.metrics.Envelopes.WithLabelValues(socketmode.RequestTypeEventsAPI, "shed").Inc()
+			b.log.WithField("envelope", socketmode.RequestTypeEventsAPI).Warn("accept queue full; event left unacked for Slack to deliver again")
 		}
 	case socketmode.EventTypeSlashCommand:
-		b.spawn(ctx, work, func() { b.command(workCtx, evt, at) })
+		b.spawn(workCtx, work, evt, func() { b.command(workCtx, evt, at) })
 	case socketmode.EventTypeInteractive:
-		b.spawn(ctx, work, func() { b.interactive(workCtx, evt, at) })
+		b.spawn(workCtx, work, evt, func() { b.interactive(workCtx, evt, at) })
 	case socketmode.EventTypeHello:
 	default:
 		b.log.WithField("envelope", string(evt.Type)).Debug("socket mode event ignored")
@@ -273,12 +281,20 @@ func (b *Bot) acceptLanes(ctx context.Context, work *sync.WaitGroup) []chan arri
 	return lanes
 }
 
-// spawn runs f on its own goroutine once a slot of MaxInFlight is free.
-func (b *Bot) spawn(ctx context.Context, work *sync.WaitGroup, f func()) {
+// spawn runs f on its own goroutine if fewer than MaxInFlight commands and
+// button presses are being answered. Otherwise it acks at once with a
+// request to try again: Slack does not deliver a command twice, so an
+// unacked one would only show the user an error.
+func (b *Bot) spawn(ctx context.Context, work *sync.WaitGroup, evt socketmode.Event, f func()) {
 	select {
 	case b.inFlight <- struct{}{}:
-	case <-ctx.Done():
-		return // not acked: Slack delivers it again, to another replica
+	default:
+		b.metrics.Envelopes.WithLabelValues(evt.Request.Type, "shed").Inc()
+		busy := &Reply{Text: "I'm swamped right now and couldn't take that. Please try again in a minute; if patient care is waiting, call the service desk."}
+		if err := b.ack(ctx, evt.Request.Type, evt.Request.EnvelopeID, busy.ackPayload(), time.Now()); err != nil {
+			b.log.WithField("envelope", evt.Request.Type).WithError(err).Warn("ack not sent")
+		}
+		return
 	}
 	work.Go(func() {
 		defer func() { <-b.inFlight }()
@@ -315,8 +331,17 @@ func (b *Bot) acceptEvent(ctx context.Context, evt socketmode.Event, received ti
 	case b.opts.Filter != nil && !b.opts.Filter(ev):
 		outcome = "ignored"
 	default:
+		payload := []byte(req.Payload)
+		if b.opts.Scrub != nil {
+			var err error
+			if payload, err = b.opts.Scrub(payload); err != nil {
+				log.WithError(err).Warn("event payload cannot be scrubbed; dropping it")
+				outcome = "bad"
+				break
+			}
+		}
 		actx, cancel := context.WithTimeout(ctx, b.opts.AcceptTimeout)
-		isNew, err := b.inbox.AcceptEvent(actx, ev.ID, req.Payload)
+		isNew, err := b.inbox.AcceptEvent(actx, ev.ID, payload)
 		cancel()
 		if err != nil {
 			b.metrics.Envelopes.WithLabelValues(envType, "refused").Inc()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -26,8 +27,9 @@ type Slack struct {
 	metrics *metrics.Metrics
 	opts    SlackOptions
 
-	mu   sync.Mutex
-	next map[string]time.Time // channel -> earliest time of its next post
+	mu      sync.Mutex
+	next    map[string]time.Time // channel -> earliest time of its next post
+	blocked map[string]time.Time // method -> end of the last Retry-After
 }
 
 // SlackOptions tune the client; a zero field takes its default.
@@ -61,7 +63,8 @@ func NewSlack(api *slack.Client, httpClient *http.Client, clk clock.Clock, m *me
 	if opts.Backoff <= 0 {
 		opts.Backoff = 250 * time.Millisecond
 	}
-	return &Slack{api: api, http: httpClient, clock: clk, metrics: m, opts: opts, next: map[string]time.Time{}}, nil
+	return &Slack{api: api, http: httpClient, clock: clk, metrics: m, opts: opts,
+		next: map[string]time.Time{}, blocked: map[string]time.Time{}}, nil
 }
 
 // repeatable says whether a call may be sent again after an unknown outcome.
@@ -78,14 +81,32 @@ const (
 func (s *Slack) call(ctx context.Context, method string, rep repeatable, fn func(context.Context) error) error {
 	backoff := s.opts.Backoff
 	for attempt := 1; ; attempt++ {
+		// A Retry-After holds every call of the method, not only the one
+		// that was told: Slack's limits are per method.
+		s.mu.Lock()
+		until := s.blocked[method]
+		s.mu.Unlock()
+		if d := until.Sub(s.clock.Now()); d > 0 {
+			if err := s.clock.Sleep(ctx, d); err != nil {
+				return fmt.Errorf("%s: %w", method, err)
+			}
+		}
 		err := fn(ctx)
 		outcome, wait := s.classify(err, rep, backoff)
 		s.metrics.SlackCalls.WithLabelValues(method, outcome).Inc()
+		if outcome == "rate_limited" && wait > 0 {
+			s.mu.Lock()
+			if t := s.clock.Now().Add(wait); t.After(s.blocked[method]) {
+				s.blocked[method] = t
+			}
+			s.mu.Unlock()
+			wait = 0 // the wait happens at the top of the loop, with every other caller
+		}
 		if err == nil {
 			return nil
 		}
 		if wait < 0 || attempt >= s.opts.MaxAttempts {
-			return fmt.Errorf("%s: %w", method, err)
+			return fmt.Errorf("%s: %w", method, redactURL(err))
 		}
 		if outcome != "rate_limited" {
 			backoff *= 2
@@ -94,6 +115,17 @@ func (s *Slack) call(ctx context.Context, method string, rep repeatable, fn func
 			return fmt.Errorf("%s: %w", method, err)
 		}
 	}
+}
+
+// redactURL drops the URL from an HTTP client error: a response_url is a
+// capability that lets anyone who holds it post to the channel, so it must
+// not reach the logs.
+func redactURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s request: %w", ue.Op, ue.Err)
+	}
+	return err
 }
 
 // classify names the outcome of a call and how long to wait before retrying

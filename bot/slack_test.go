@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,5 +134,39 @@ func TestRetryAfterLongerThanCapFailsAtOnce(t *testing.T) {
 	fake.Fail("chat.postMessage", http.StatusTooManyRequests, 10*time.Minute, 1)
 	if err := <-post(out, "C1"); err == nil {
 		t.Fatal("a 10-minute Retry-After was waited out")
+	}
+}
+
+func TestRetryAfterHoldsEveryCallOfTheMethod(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewFake(time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC))
+	out, fake, _ := newSlack(t, clk)
+	fake.Fail("chat.postMessage", http.StatusTooManyRequests, 5*time.Second, 1)
+
+	first := post(out, "C1")
+	parked(t, clk, 1) // the 429 came back; the first post waits
+	second := post(out, "C2")
+	parked(t, clk, 2) // a post to another channel waits for the same Retry-After
+	clk.Advance(5 * time.Second)
+	for _, done := range []<-chan error{first, second} {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := fake.Calls("chat.postMessage"); n != 3 {
+		t.Errorf("chat.postMessage calls = %d, want 3 (one 429, then both posts)", n)
+	}
+}
+
+func TestResponseURLNeverInErrors(t *testing.T) {
+	t.Parallel()
+	out, _, _ := newSlack(t, clock.Real{})
+	const secret = "http://127.0.0.1:1/response/T0-secret-hook"
+	err := out.Respond(context.Background(), secret, &bot.Reply{Text: "hi"})
+	if err == nil {
+		t.Fatal("a post to a closed port succeeded")
+	}
+	if strings.Contains(err.Error(), "secret-hook") {
+		t.Fatalf("error %q carries the response_url", err)
 	}
 }

@@ -22,12 +22,14 @@ const apology = "Sorry, something went wrong on my side while handling that. " +
 // Events of one user go to the same worker, which handles them in order.
 func (b *Bot) consume(ctx, workCtx context.Context) {
 	lanes := make([]chan task, b.opts.Workers)
+	hand := &inHand{ids: map[string]bool{}}
 	var wg sync.WaitGroup
 	for i := range lanes {
 		lanes[i] = make(chan task, 16)
 		wg.Go(func() {
 			for t := range lanes[i] {
 				b.process(workCtx, t)
+				hand.drop(t.entry.ID)
 			}
 		})
 	}
@@ -38,13 +40,26 @@ func (b *Bot) consume(ctx, workCtx context.Context) {
 		wg.Wait()
 	}()
 
-	nextClaim := time.Now()
+	nextClaim, nextTouch := time.Now(), time.Now().Add(b.opts.ClaimIdle/3)
 	for ctx.Err() == nil {
 		var entries []store.InboxEntry
 		var err error
-		if now := time.Now(); !now.Before(nextClaim) {
+		now := time.Now()
+		if !now.Before(nextTouch) {
+			// Entries queued or in work here must not look abandoned to
+			// other replicas, however long Slack makes them wait.
+			nextTouch = now.Add(b.opts.ClaimIdle / 3)
+			tctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			if err := b.inbox.Touch(tctx, b.opts.Consumer, hand.list()...); err != nil {
+				b.log.WithError(err).Warn("inbox entries in hand not touched")
+			}
+			cancel()
+		}
+		if !now.Before(nextClaim) {
 			nextClaim = now.Add(b.opts.ClaimEvery)
-			entries, err = b.inbox.ClaimStale(ctx, b.opts.Consumer, b.opts.ClaimIdle, 64)
+			cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			entries, err = b.inbox.ClaimStale(cctx, b.opts.Consumer, b.opts.ClaimIdle, 64)
+			cancel()
 			if err == nil && len(entries) > 0 {
 				b.log.WithField("count", len(entries)).Info("took over unfinished events")
 			}
@@ -63,6 +78,7 @@ func (b *Bot) consume(ctx, workCtx context.Context) {
 			continue
 		}
 		for _, e := range entries {
+			hand.add(e.ID)
 			t := task{entry: e}
 			t.ev, t.err = decode(e.Payload)
 			select {
@@ -72,6 +88,34 @@ func (b *Bot) consume(ctx, workCtx context.Context) {
 			}
 		}
 	}
+}
+
+// inHand is the set of inbox entries this replica has read and not finished.
+type inHand struct {
+	mu  sync.Mutex
+	ids map[string]bool
+}
+
+func (h *inHand) add(id string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.ids[id] = true
+}
+
+func (h *inHand) drop(id string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.ids, id)
+}
+
+func (h *inHand) list() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]string, 0, len(h.ids))
+	for id := range h.ids {
+		out = append(out, id)
+	}
+	return out
 }
 
 // task is an inbox entry and the event it holds (or why it cannot be read).
@@ -143,6 +187,8 @@ func (b *Bot) process(ctx context.Context, t task) {
 }
 
 func (b *Bot) finish(ctx context.Context, log logrus.FieldLogger, e store.InboxEntry) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
 	if err := b.inbox.Done(ctx, e.ID); err != nil {
 		log.WithError(err).Warn("inbox entry not marked done; it may be handled again")
 	}
@@ -163,6 +209,8 @@ func (b *Bot) safely(log logrus.FieldLogger, kind string, f func() error) (err e
 
 // apologize tells the author of a message event that it was not handled.
 func (b *Bot) apologize(ctx context.Context, log logrus.FieldLogger, ev Event) {
+	ctx, cancel := context.WithTimeout(ctx, b.opts.HandlerTimeout)
+	defer cancel()
 	var channel, thread string
 	switch in := ev.Inner.(type) {
 	case *slackevents.MessageEvent:

@@ -33,7 +33,7 @@ func (s *Store) AcceptEvent(ctx context.Context, eventID string, payload []byte)
 	}
 	n, err := s.accept.Run(ctx, s.rdb,
 		[]string{s.keys.dedupe(eventID), s.keys.inbox()},
-		int64(s.opts.DedupeTTL/time.Second), eventID, payload,
+		int64(s.opts.DedupeTTL/time.Second), eventID, payload, InboxGroup,
 	).Int()
 	if err != nil {
 		return false, fmt.Errorf("accept event: %w", err)
@@ -61,6 +61,9 @@ func (s *Store) ReadInbox(ctx context.Context, consumer string, count int, block
 	if errors.Is(err, redis.Nil) {
 		return nil, nil
 	}
+	if isNoGroup(err) {
+		return nil, s.EnsureInboxGroup(ctx)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read inbox: %w", err)
 	}
@@ -78,11 +81,33 @@ func (s *Store) ClaimStale(ctx context.Context, consumer string, minIdle time.Du
 		Stream: s.keys.inbox(), Group: InboxGroup, Consumer: consumer,
 		MinIdle: minIdle, Start: "0-0", Count: int64(count),
 	}).Result()
+	if isNoGroup(err) {
+		return nil, s.EnsureInboxGroup(ctx)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("claim stale inbox entries: %w", err)
 	}
 	return entries(msgs), nil
 }
+
+// Touch tells the inbox that consumer is still working on entries, so no
+// other replica takes them over while a slow Slack call or a long queue
+// holds them up.
+func (s *Store) Touch(ctx context.Context, consumer string, entryIDs ...string) error {
+	if len(entryIDs) == 0 {
+		return nil
+	}
+	err := s.rdb.XClaimJustID(ctx, &redis.XClaimArgs{
+		Stream: s.keys.inbox(), Group: InboxGroup, Consumer: consumer, MinIdle: 0, Messages: entryIDs,
+	}).Err()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return fmt.Errorf("touch inbox entries: %w", err)
+	}
+	return nil
+}
+
+// isNoGroup reports a read from an inbox whose consumer group is gone.
+func isNoGroup(err error) bool { return err != nil && strings.HasPrefix(err.Error(), "NOGROUP") }
 
 // Done removes a handled entry from the inbox. One round trip.
 func (s *Store) Done(ctx context.Context, entryID string) error {

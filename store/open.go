@@ -35,6 +35,11 @@ const (
 	maxRetries      = 2
 	minRetryBackoff = 10 * time.Millisecond
 	maxRetryBackoff = 200 * time.Millisecond
+	// go-redis retries a failed dial 5 times by default, on every command
+	// attempt; one retry is enough to ride over a blip, and more would hide
+	// an outage behind seconds of waiting.
+	dialerRetries      = 1
+	dialerRetryTimeout = 50 * time.Millisecond
 )
 
 // Embedded reports whether c names no Redis at all.
@@ -75,6 +80,7 @@ func Open(c Connection) (redis.UniversalClient, func() error, error) {
 			Username: base.Username, Password: base.Password, DB: base.DB, TLSConfig: base.TLSConfig,
 			DialTimeout: dialTimeout, ReadTimeout: readTimeout, WriteTimeout: writeTimeout, PoolTimeout: poolTimeout,
 			MaxRetries: maxRetries, MinRetryBackoff: minRetryBackoff, MaxRetryBackoff: maxRetryBackoff,
+			DialerRetries: dialerRetries, DialerRetryTimeout: dialerRetryTimeout,
 		})
 		return rdb, rdb.Close, nil
 	case len(c.ClusterAddrs) > 0:
@@ -82,6 +88,7 @@ func Open(c Connection) (redis.UniversalClient, func() error, error) {
 			Addrs: c.ClusterAddrs, Username: base.Username, Password: base.Password, TLSConfig: base.TLSConfig,
 			DialTimeout: dialTimeout, ReadTimeout: readTimeout, WriteTimeout: writeTimeout, PoolTimeout: poolTimeout,
 			MaxRetries: maxRetries, MinRetryBackoff: minRetryBackoff, MaxRetryBackoff: maxRetryBackoff,
+			DialerRetries: dialerRetries, DialerRetryTimeout: dialerRetryTimeout,
 		})
 		return rdb, rdb.Close, nil
 	}
@@ -92,6 +99,7 @@ func Open(c Connection) (redis.UniversalClient, func() error, error) {
 func tune(o *redis.Options) *redis.Options {
 	o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout = dialTimeout, readTimeout, writeTimeout, poolTimeout
 	o.MaxRetries, o.MinRetryBackoff, o.MaxRetryBackoff = maxRetries, minRetryBackoff, maxRetryBackoff
+	o.DialerRetries, o.DialerRetryTimeout = dialerRetries, dialerRetryTimeout
 	if o.TLSConfig != nil && o.TLSConfig.MinVersion < tls.VersionTLS12 {
 		o.TLSConfig.MinVersion = tls.VersionTLS12
 	}

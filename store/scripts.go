@@ -4,15 +4,21 @@ package store
 // round trip. go-redis may send a script again when its reply was lost, so
 // each is safe to run twice.
 
-// acceptScript records an Events API delivery once.
-// KEYS: dedupe, inbox. ARGV: ttl seconds, event_id, payload.
+// acceptScript records an Events API delivery once. The event is queued
+// before its dedupe key is set, so an error in between leaves the event
+// unmarked and Slack's retry stores it. A missing inbox (a Redis that lost
+// its data, a failover to a replica without it) is recreated with its
+// consumer group, so an accepted event always has a reader.
+// KEYS: dedupe, inbox. ARGV: ttl seconds, event_id, payload, group.
 // Returns 1 when the event is new (queued), 0 for a duplicate.
 const acceptScript = `
-if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
-  redis.call('XADD', KEYS[2], '*', 'id', ARGV[2], 'p', ARGV[3])
-  return 1
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('XGROUP', 'CREATE', KEYS[2], ARGV[4], '0', 'MKSTREAM')
 end
-return 0
+redis.call('XADD', KEYS[2], '*', 'id', ARGV[2], 'p', ARGV[3])
+redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
+return 1
 `
 
 // doneScript acknowledges and deletes a handled inbox entry, so the stream

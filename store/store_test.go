@@ -266,3 +266,59 @@ func TestLeaveInboxOnlyWithoutPendingEntries(t *testing.T) {
 		t.Fatalf("the busy consumer's entry was not left to take over: %v, %v", claimed, err)
 	}
 }
+
+func TestInboxSurvivesLosingItsConsumerGroup(t *testing.T) {
+	t.Parallel()
+	rdb, team := storetest.Redis(t)
+	s, err := store.New(rdb, team, clock.Real{}, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := s.EnsureInboxGroup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Redis loses everything (a restart without persistence, a failover).
+	if err := rdb.Del(ctx, "carebot:{"+team+"}:inbox").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if isNew, err := s.AcceptEvent(ctx, "Ev1", []byte("{}")); err != nil || !isNew {
+		t.Fatalf("AcceptEvent after the inbox vanished = %v, %v", isNew, err)
+	}
+	got, err := s.ReadInbox(ctx, "c", 10, 10*time.Millisecond)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("ReadInbox = %v, %v; want the event, readable through a recreated group", got, err)
+	}
+	// A group removed behind a reader's back is recreated on its next read.
+	if err := rdb.XGroupDestroy(ctx, "carebot:{"+team+"}:inbox", store.InboxGroup).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReadInbox(ctx, "c", 10, time.Millisecond); err != nil {
+		t.Fatalf("ReadInbox without a group = %v; want it recreated", err)
+	}
+	if _, err := s.AcceptEvent(ctx, "Ev2", []byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.ReadInbox(ctx, "c", 10, 10*time.Millisecond); err != nil || len(got) == 0 {
+		t.Fatalf("ReadInbox after recreation = %v, %v", got, err)
+	}
+}
+
+func TestTouchKeepsEntryFromBeingTakenOver(t *testing.T) {
+	t.Parallel()
+	s, ctx := newStore(t), context.Background()
+	if _, err := s.AcceptEvent(ctx, "Ev1", []byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.ReadInbox(ctx, "slow", 1, 10*time.Millisecond)
+	if err != nil || len(got) != 1 {
+		t.Fatal(got, err)
+	}
+	time.Sleep(30 * time.Millisecond)
+	if err := s.Touch(ctx, "slow", got[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if claimed, err := s.ClaimStale(ctx, "other", 20*time.Millisecond, 10); err != nil || len(claimed) != 0 {
+		t.Fatalf("a touched entry was taken over: %v, %v", claimed, err)
+	}
+}
