@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log"
 	"net/http"
@@ -287,5 +288,93 @@ func TestAckPayloadOfReply(t *testing.T) {
 	}
 	if _, hasBlocks := p["blocks"]; hasBlocks {
 		t.Error("a reply without blocks was acked with a blocks field")
+	}
+}
+
+func TestFailedEventIsRetriedThenGivenUpWithApology(t *testing.T) {
+	t.Parallel()
+	t.Run("retried until it succeeds", func(t *testing.T) {
+		t.Parallel()
+		var mu sync.Mutex
+		calls := 0
+		f := newFixture(t, func(r *bot.Routes, _ *bot.Slack) {
+			r.Event("message.im", func(context.Context, bot.Event) error {
+				mu.Lock()
+				defer mu.Unlock()
+				calls++
+				if calls == 1 {
+					return errors.New("redis blip")
+				}
+				return nil
+			})
+		}, bot.Options{ClaimIdle: 100 * time.Millisecond, ClaimEvery: 20 * time.Millisecond})
+		f.fake.DM("U1", "printer")
+		waitFor(t, "the second try", func() bool { mu.Lock(); defer mu.Unlock(); return calls == 2 })
+		time.Sleep(300 * time.Millisecond)
+		mu.Lock()
+		defer mu.Unlock()
+		if calls != 2 {
+			t.Errorf("handler called %d times, want 2 (no more once it succeeded)", calls)
+		}
+	})
+	t.Run("given up after GiveUpAfter, with an apology", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, func(r *bot.Routes, _ *bot.Slack) {
+			r.Event("message.im", func(context.Context, bot.Event) error { return errors.New("always") })
+		}, bot.Options{GiveUpAfter: time.Nanosecond})
+		m := f.fake.DM("U1", "printer")
+		p, err := f.fake.WaitPost(ctx(t), func(p slackfake.Post) bool { return p.ThreadTS == m.TS })
+		if err != nil || !strings.Contains(p.Text, "Sorry") {
+			t.Fatalf("no apology for an event given up: %+v, %v", p, err)
+		}
+	})
+}
+
+func TestOtherBotsEditsAndDeletionsAreNotStored(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var handled []string
+	f := newFixture(t, func(r *bot.Routes, _ *bot.Slack) {
+		r.Event("message.im", func(_ context.Context, ev bot.Event) error {
+			mu.Lock()
+			defer mu.Unlock()
+			handled = append(handled, ev.Inner.(*slackevents.MessageEvent).Text)
+			return nil
+		})
+	}, bot.Options{})
+	base := map[string]any{"type": "message", "channel_type": "im", "channel": "DU1", "ts": "1.1", "event_ts": "1.1"}
+	with := func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	}
+	events := []map[string]any{
+		with("user", "U2", "bot_id", "B0OTHER", "text", "other bot"),
+		with("subtype", "bot_message", "bot_id", "B0OLD", "text", "classic integration"),
+		with("subtype", "message_changed", "hidden", true, "message", map[string]any{"text": "edited", "user": "U1"}),
+		with("subtype", "message_deleted", "hidden", true, "deleted_ts", "1.0"),
+		with("user", f.fake.BotUserID(), "text", "my own words"),
+		with("user", "U1", "text", "a real report", "ts", "2.2"),
+	}
+	for _, e := range events {
+		id := f.fake.SendEvent(e)
+		if _, err := f.fake.WaitEventAck(ctx(t), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the real report", func() bool { mu.Lock(); defer mu.Unlock(); return len(handled) > 0 })
+	time.Sleep(100 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(handled) != 1 || handled[0] != "a real report" {
+		t.Fatalf("handled %q; want only the real report", handled)
+	}
+	if got := testutil.ToFloat64(f.metrics.Envelopes.WithLabelValues("events_api", "ignored")); got != 5 {
+		t.Errorf("ignored = %v, want 5", got)
 	}
 }

@@ -261,3 +261,17 @@ func (s *Slack) Respond(ctx context.Context, responseURL string, r *Reply) error
 		return slack.PostWebhookCustomHTTPContext(ctx, responseURL, s.http, wm)
 	})
 }
+
+// ThreadReplies returns up to 200 messages of the thread at (channel, ts),
+// oldest first, the parent included.
+func (s *Slack) ThreadReplies(ctx context.Context, channel, ts string) ([]slack.Message, error) {
+	var msgs []slack.Message
+	err := s.call(ctx, "conversations.replies", repeatSafe, func(ctx context.Context) error {
+		var err error
+		msgs, _, _, err = s.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+			ChannelID: channel, Timestamp: ts, Limit: 200,
+		})
+		return err
+	})
+	return msgs, err
+}

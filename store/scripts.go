@@ -33,18 +33,25 @@ return redis.call('XDEL', KEYS[1], ARGV[2])
 // already has one (a retried or doubled delivery), in which case it returns
 // that ticket.
 // With a conversation, it is stored too and the ticket is put on the triage
-// deadline set.
+// deadline set. The creating message is marked seen; when the thread already
+// has a ticket and this is another message (a reply handled before its
+// parent, on another replica), its words are kept as a follow-up event
+// rather than lost.
 // KEYS: seq, tickets, events, threads, created, requester index, triage due,
-// conversation.
+// conversation, seen (the creating message).
 // ARGV: thread field, ticket JSON (number 0), first event JSON line,
-// created ms, conversation JSON or ”, deadline ms or ”, conversation TTL
-// seconds.
+// created ms, conversation JSON or empty, deadline ms or empty, conversation
+// TTL seconds, follow-up event JSON line, seen TTL seconds.
 // Returns {1, ticket JSON} when created, {0, ticket JSON} when it existed.
 const createScript = `
 local existing = redis.call('HGET', KEYS[4], ARGV[1])
 if existing then
+  if redis.call('SET', KEYS[9], '1', 'NX', 'EX', ARGV[9]) then
+    redis.call('HSET', KEYS[3], existing, (redis.call('HGET', KEYS[3], existing) or '') .. ARGV[8])
+  end
   return {0, redis.call('HGET', KEYS[2], existing)}
 end
+redis.call('SET', KEYS[9], '1', 'EX', ARGV[9])
 local n = redis.call('INCR', KEYS[1])
 local t = cjson.decode(ARGV[2])
 t['number'] = n
@@ -115,11 +122,11 @@ return 1
 // revision moved and returns the ticket as written, which the caller
 // recognises as its own.
 // KEYS: tickets, events, conversation, triage due, once.
-// ARGV: number, expected rev, ticket JSON, event line or ”, conversation
-// JSON or ” (delete), conversation TTL seconds, deadline ms or ” (remove),
-// once TTL seconds or ” (no once key).
+// ARGV: number, expected rev, ticket JSON, event line or empty, conversation
+// JSON or empty (delete), conversation TTL seconds, deadline ms or empty (remove),
+// once TTL seconds or empty (no once key).
 // Returns {1, ticket JSON} applied, {0, ticket JSON} changed meanwhile,
-// {-1, ”} no such ticket, {2, ticket JSON} the once key was already taken.
+// {-1, empty} no such ticket, {2, ticket JSON} the once key was already taken.
 const updateScript = `
 local js = redis.call('HGET', KEYS[1], ARGV[1])
 if not js then return {-1, ''} end

@@ -322,3 +322,26 @@ func TestTouchKeepsEntryFromBeingTakenOver(t *testing.T) {
 		t.Fatalf("a touched entry was taken over: %v, %v", claimed, err)
 	}
 }
+
+func TestCreateKeepsWordsOfAnotherMessageInTheSameThread(t *testing.T) {
+	t.Parallel()
+	s, ctx := newStore(t), context.Background()
+	// A reply in a DM thread is handled first and becomes the ticket...
+	reply := newTicket("U1", "D1", "1.1")
+	reply.Summary = "it's cart 3"
+	if _, _, err := s.CreateTicket(ctx, reply, ticket.Event{Kind: ticket.EventCreated, Source: "1.2"}); err != nil {
+		t.Fatal(err)
+	}
+	// ...then its parent arrives: its words must not be lost.
+	parent := newTicket("U1", "D1", "1.1")
+	parent.Summary = "scanner on 4 West won't read"
+	for range 2 { // a second delivery of the parent adds nothing more
+		if _, created, err := s.CreateTicket(ctx, parent, ticket.Event{Kind: ticket.EventCreated, Source: "1.1"}); err != nil || created {
+			t.Fatalf("CreateTicket for the parent = %v, %v; want the existing ticket", created, err)
+		}
+	}
+	evs, err := s.Events(ctx, 1)
+	if err != nil || len(evs) != 2 || evs[1].Kind != ticket.EventFollowUp || evs[1].Text != "scanner on 4 West won't read" {
+		t.Fatalf("events = %+v, %v; want created + the parent's words once", evs, err)
+	}
+}

@@ -81,8 +81,9 @@ func eventLine(ev ticket.Event) (string, error) {
 
 // CreateTicket stores t (its Number is assigned here) with its first event,
 // keyed by the requester's thread (t.Channel, t.ThreadTS): if that thread
-// already has a ticket, nothing is written and that ticket is returned with
-// created false. One round trip.
+// already has a ticket, that ticket is returned with created false, and if
+// the creating message (t.Channel, first.Source) is not the one that made
+// it, its words are added to it as a follow-up. One round trip.
 //
 // A ticket created in triage is given its conversation and a triage deadline
 // in the same step (see CreateInTriage), so no ticket can sit in triage
@@ -120,11 +121,22 @@ func (s *Store) createTicket(ctx context.Context, t *ticket.Ticket, first ticket
 		}
 		convJS, deadlineMS = string(b), strconv.FormatInt(ms(deadline), 10)
 	}
+	msgTS := first.Source
+	if msgTS == "" {
+		msgTS = t.ThreadTS
+	}
+	follow := first
+	follow.Kind, follow.Text = ticket.EventFollowUp, t.Summary
+	followLine, err := eventLine(follow)
+	if err != nil {
+		return nil, false, fmt.Errorf("create ticket: %w", err)
+	}
 	res, err := s.create.Run(ctx, s.rdb,
 		[]string{s.keys.seq(), s.keys.tickets(), s.keys.events(), s.keys.threads(), s.keys.created(),
-			s.keys.requester(t.Requester), s.keys.triageDue(), s.keys.conversation(t.Channel, t.ThreadTS)},
+			s.keys.requester(t.Requester), s.keys.triageDue(), s.keys.conversation(t.Channel, t.ThreadTS),
+			s.keys.seen(t.Channel, msgTS)},
 		threadField(t.Channel, t.ThreadTS), js, line, ms(t.CreatedAt), convJS, deadlineMS,
-		int64(s.opts.ConversationTTL/time.Second),
+		int64(s.opts.ConversationTTL/time.Second), followLine, int64(s.opts.SeenTTL/time.Second),
 	).Slice()
 	if err != nil {
 		return nil, false, fmt.Errorf("create ticket: %w", err)

@@ -100,6 +100,9 @@ type Event struct {
 	Actor string    `json:"actor"`
 	Kind  EventKind `json:"kind"`
 	Text  string    `json:"text,omitempty"`
+	// Source is the ts of the Slack message that caused the event, when one
+	// did; a ticket's first event names the message that reported it.
+	Source string `json:"source,omitempty"`
 }
 
 // FormatID renders ticket number n with prefix, as users see it: "IT-42".
