@@ -34,6 +34,7 @@ type Inbox interface {
 	Done(ctx context.Context, entryID string) error
 	Touch(ctx context.Context, consumer string, entryIDs ...string) error
 	LeaveInbox(ctx context.Context, consumer string) (bool, error)
+	PruneConsumers(ctx context.Context, idle time.Duration) (int, error)
 }
 
 // laneOf picks one of n lanes for a user's work, so that one user's events

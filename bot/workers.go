@@ -40,7 +40,7 @@ func (b *Bot) consume(ctx, workCtx context.Context) {
 		wg.Wait()
 	}()
 
-	nextClaim, nextTouch := time.Now(), time.Now().Add(b.opts.ClaimIdle/3)
+	nextClaim, nextTouch, nextPrune := time.Now(), time.Now().Add(b.opts.ClaimIdle/3), time.Now()
 	for ctx.Err() == nil {
 		var entries []store.InboxEntry
 		var err error
@@ -52,6 +52,16 @@ func (b *Bot) consume(ctx, workCtx context.Context) {
 			tctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 			if err := b.inbox.Touch(tctx, b.opts.Consumer, hand.list()...); err != nil {
 				b.log.WithError(err).Warn("inbox entries in hand not touched")
+			}
+			cancel()
+		}
+		if !now.Before(nextPrune) {
+			// Replicas that crashed never left the group; their consumers,
+			// once emptied by take-overs, are removed after a day.
+			nextPrune = now.Add(10 * time.Minute)
+			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			if _, err := b.inbox.PruneConsumers(pctx, 24*time.Hour); err != nil {
+				b.log.WithError(err).Warn("inbox consumers not pruned")
 			}
 			cancel()
 		}

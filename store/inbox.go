@@ -128,6 +128,33 @@ func (s *Store) LeaveInbox(ctx context.Context, consumer string) (left bool, err
 	return n == 1, nil
 }
 
+// PruneConsumers removes from the inbox group the consumers that have been
+// idle longer than idle and have nothing pending: replicas that crashed
+// instead of leaving. It returns how many it removed.
+func (s *Store) PruneConsumers(ctx context.Context, idle time.Duration) (int, error) {
+	consumers, err := s.rdb.XInfoConsumers(ctx, s.keys.inbox(), InboxGroup).Result()
+	if isNoGroup(err) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("list inbox consumers: %w", err)
+	}
+	removed := 0
+	for _, c := range consumers {
+		if c.Pending > 0 || c.Idle < idle {
+			continue
+		}
+		left, err := s.LeaveInbox(ctx, c.Name)
+		if err != nil {
+			return removed, err
+		}
+		if left {
+			removed++
+		}
+	}
+	return removed, nil
+}
+
 // InboxBacklog reports how many entries wait in the inbox (read or not) and
 // the age of the oldest, which is the lag of the slowest work.
 func (s *Store) InboxBacklog(ctx context.Context) (n int64, oldest time.Duration, err error) {

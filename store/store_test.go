@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -239,6 +240,36 @@ func TestOpenRejectsBadConnection(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "secret") {
 			t.Errorf("%s: Open error = %v; want one naming %q without the password", tt.name, err, tt.want)
 		}
+	}
+}
+
+func TestPruneConsumersRemovesOnlyIdleEmptyOnes(t *testing.T) {
+	t.Parallel()
+	if os.Getenv(storetest.EnvURL) == "" {
+		t.Skip("the in-memory Redis does not report consumer idle times; runs against a real Redis")
+	}
+	s, ctx := newStore(t), context.Background()
+	for _, id := range []string{"Ev1", "Ev2"} {
+		if _, err := s.AcceptEvent(ctx, id, []byte("{}")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := s.ReadInbox(ctx, "crashed-busy", 1, 10*time.Millisecond); err != nil || len(got) != 1 {
+		t.Fatal(got, err)
+	}
+	got, err := s.ReadInbox(ctx, "crashed-idle", 1, 10*time.Millisecond)
+	if err != nil || len(got) != 1 {
+		t.Fatal(got, err)
+	}
+	if err := s.Done(ctx, got[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	if n, err := s.PruneConsumers(ctx, time.Hour); err != nil || n != 0 {
+		t.Fatalf("PruneConsumers(1h) = %d, %v; want none yet", n, err)
+	}
+	if n, err := s.PruneConsumers(ctx, 10*time.Millisecond); err != nil || n != 1 {
+		t.Fatalf("PruneConsumers = %d, %v; want only the idle consumer with nothing pending", n, err)
 	}
 }
 
