@@ -24,6 +24,14 @@ import (
 // are internal: the handler returns them and the event is retried.
 type Store interface {
 	CreateTicket(ctx context.Context, t *ticket.Ticket, first ticket.Event) (*ticket.Ticket, bool, error)
+	CreateInTriage(ctx context.Context, t *ticket.Ticket, first ticket.Event, conv *store.Conversation, deadline time.Time) (*ticket.Ticket, bool, error)
+	TicketInThread(ctx context.Context, channel, threadTS string) (*ticket.Ticket, *store.Conversation, error)
+	TicketAndConversation(ctx context.Context, n int64) (*ticket.Ticket, *store.Conversation, error)
+	// Update returns store.ErrConflict when the ticket changed since it was
+	// read (read again and decide again) and store.ErrAlreadyApplied for a
+	// repeated message or press (nothing to do).
+	Update(ctx context.Context, c store.Change) error
+	DueTriage(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]int64, error)
 	AddFollowUp(ctx context.Context, channel, threadTS, ts string, ev ticket.Event) (store.FollowUpResult, *ticket.Ticket, error)
 	SetReplyTS(ctx context.Context, n int64, ts string) error
 	Ticket(ctx context.Context, n int64) (*ticket.Ticket, error)
@@ -36,7 +44,9 @@ var _ Store = (*store.Store)(nil)
 // Slack is what handlers need of the outbound Slack client.
 type Slack interface {
 	PostMessage(ctx context.Context, channel string, opts ...slack.MsgOption) (string, error)
+	PostEphemeral(ctx context.Context, channel, user string, opts ...slack.MsgOption) error
 	AddReaction(ctx context.Context, name, channel, ts string) error
+	ThreadReplies(ctx context.Context, channel, ts string) ([]slack.Message, error)
 	PublishHome(ctx context.Context, user string, view slack.HomeTabViewRequest) error
 }
 
@@ -77,11 +87,23 @@ func New(st Store, sl Slack, cfg *config.Config, botUserID string, clk clock.Clo
 	for _, ch := range cfg.IntakeChannels {
 		h.intake[ch] = true
 	}
-	h.triage = triage.Options{Units: cfg.Units, Keywords: map[ticket.Category][]string{}}
-	for _, c := range cfg.Categories {
-		h.triage.Keywords[c.ID] = append(h.triage.Keywords[c.ID], c.Keywords...)
-	}
+	h.triage = TriageOptions(cfg)
 	return h, nil
+}
+
+// TriageOptions gives triage the parts of the configuration it reads.
+func TriageOptions(cfg *config.Config) triage.Options {
+	o := triage.Options{Units: cfg.Units, Keywords: map[ticket.Category][]string{}, Impacts: map[ticket.Category]triage.Impact{}}
+	for _, c := range cfg.Categories {
+		o.Keywords[c.ID] = append(o.Keywords[c.ID], c.Keywords...)
+		if c.Impact != "" {
+			o.Impacts[c.ID] = triage.Impact(c.Impact)
+		}
+	}
+	for _, s := range cfg.SelfHelp {
+		o.SelfHelp = append(o.SelfHelp, triage.SelfHelpEntry{Keywords: s.Keywords, Answer: s.Answer})
+	}
+	return o
 }
 
 // Register adds every handler to the routing table.
@@ -92,6 +114,11 @@ func (h *Handlers) Register(r *bot.Routes) {
 	r.Event(EventHomeOpened, h.onHomeOpened)
 	r.Command(CommandTicket, h.onTicketCommand)
 	r.Command(CommandOnCall, h.onOnCallCommand)
+	for _, id := range []string{ActionCareBlocked, ActionCareSlowed, ActionCareNone, ActionScopeOne, ActionScopeUnit, ActionScopeSite, ActionSkipDevice} {
+		r.Action(id, h.onTriageButton)
+	}
+	r.Action(ActionSelfHelpFixed, h.onSelfHelp)
+	r.Action(ActionSelfHelpMore, h.onSelfHelp)
 }
 
 // Wanted is the bot's pre-filter: a plain channel message is worth storing

@@ -2,9 +2,12 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sirupsen/logrus"
 	"github.com/slack-go/slack"
@@ -60,27 +63,26 @@ var slackMarkup = regexp.MustCompile(`<[@#!][^>]*>`)
 
 func (h *Handlers) report(ctx context.Context, r report) error {
 	log := h.log.WithFields(logrus.Fields{"user": r.user, "channel": r.channel})
-	now := h.clock.Now()
-	text := strings.TrimSpace(slackMarkup.ReplaceAllString(r.text, " "))
-
+	// The bot's Scrub redacted the text before it was stored; redacting again
+	// is a no-op then, and counting the markers tells what was removed.
+	text, _ := triage.Redact(triage.Clean(slackMarkup.ReplaceAllString(r.text, " ")), h.cfg.PHI.Patterns)
+	phi := triage.Found(text, h.cfg.PHI.Patterns)
+	for _, f := range phi {
+		h.metrics.PHIDetections.WithLabelValues(f.Type).Add(float64(f.Count))
+	}
 	if r.threadTS != "" && r.threadTS != r.ts {
-		res, t, err := h.store.AddFollowUp(ctx, r.channel, r.threadTS, r.ts,
-			ticket.Event{At: now, Actor: r.user, Kind: ticket.EventFollowUp, Text: triage.Clean(text)})
-		if err != nil {
-			return err
-		}
-		switch res {
-		case store.FollowUpAdded:
-			log.WithField("ticket", h.id(t.Number)).Info("follow-up added")
-			return h.slack.AddReaction(ctx, "white_check_mark", r.channel, r.ts)
-		case store.FollowUpDuplicate, store.FollowUpNotOwnTicket:
-			return nil // handled before, or someone else talking in the thread
-		}
-		if r.source == ticket.SourceIntake {
-			return nil // a conversation in an intake channel's thread, not a report
+		handled, err := h.inThread(ctx, log, r, text, phi)
+		if handled || err != nil || r.source == ticket.SourceIntake {
+			return err // a conversation in an intake channel's thread is not a report
 		}
 	}
+	return h.newReport(ctx, log, r, text, phi)
+}
 
+// newReport turns a message into a ticket: triage reads it, and the reply
+// offers self-help, asks the first open question, or says where it went.
+func (h *Handlers) newReport(ctx context.Context, log logrus.FieldLogger, r report, text string, phi []triage.PHIFinding) error {
+	now := h.clock.Now()
 	draft := triage.Parse(text, h.triage)
 	if draft.Text == "" {
 		_, err := h.slack.PostMessage(ctx, r.channel, slack.MsgOptionTS(r.thread()), slack.MsgOptionText(
@@ -88,47 +90,224 @@ func (h *Handlers) report(ctx context.Context, r report) error {
 				"for example: _label printer in 4 West is jammed_.", false))
 		return err
 	}
-	t, created, err := h.store.CreateTicket(ctx, &ticket.Ticket{
-		Status: ticket.StatusOpen, Category: draft.Category, Location: draft.Location, Summary: draft.Text,
-		Requester: r.user, Source: r.source, Channel: r.channel, ThreadTS: r.thread(),
-		CreatedAt: now, UpdatedAt: now,
-	}, ticket.Event{At: now, Actor: r.user, Kind: ticket.EventCreated})
+	t := &ticket.Ticket{Status: ticket.StatusTriage, Summary: draft.Text, Requester: r.user, Source: r.source,
+		Channel: r.channel, ThreadTS: r.thread(), CreatedAt: now, UpdatedAt: now}
+	h.setDraft(t, draft)
+	first := ticket.Event{At: now, Actor: r.user, Kind: ticket.EventCreated, Text: t.Priority.String(), Source: r.ts}
+	t.ReplyTS = replyPending(now) // whoever creates the ticket answers it
+	var conv *store.Conversation
+	questions := stringsOf(triage.Questions(draft, h.triage))
+	if _, ok := triage.MatchSelfHelp(draft, h.triage); ok {
+		conv = &store.Conversation{Asked: askedSelfHelp, Pending: questions}
+	} else if len(questions) > 0 {
+		conv = &store.Conversation{Asked: questions[0], Pending: questions[1:]}
+	} else {
+		t.Status = ticket.StatusOpen
+	}
+	var created bool
+	var err error
+	if conv != nil {
+		t, created, err = h.store.CreateInTriage(ctx, t, first, conv, now.Add(h.cfg.TriageTimeout))
+	} else {
+		t, created, err = h.store.CreateTicket(ctx, t, first)
+	}
 	if err != nil {
 		return err
 	}
 	log = log.WithField("ticket", h.id(t.Number))
 	if created {
 		h.metrics.TicketsCreated.WithLabelValues(string(r.source)).Inc()
-		log.WithField("category", t.Category).Info("ticket created")
+		log.WithFields(logrus.Fields{"category": t.Category, "priority": t.Priority.String(), "status": t.Status}).Info("ticket created")
+		if err := h.remindPHI(ctx, r, phi); err != nil {
+			log.WithError(err).Warn("patient-data reminder not sent")
+		}
 	}
-	if t.ReplyTS != "" {
-		return nil // this report was answered before (a retried delivery)
+	if !created {
+		// Handled before: a retried delivery, the same message seen twice, or
+		// this replica taking over from one that stopped. Reply only if no
+		// reply went out: never post twice.
+		posted, err := h.replied(ctx, t, now)
+		if posted || err != nil {
+			return err
+		}
+		if t, conv, err = h.store.TicketInThread(ctx, t.Channel, t.ThreadTS); err != nil {
+			return err
+		}
 	}
-	ts, err := h.slack.PostMessage(ctx, r.channel, slack.MsgOptionTS(t.ThreadTS),
-		slack.MsgOptionText(h.receipt(t), false), slack.MsgOptionBlocks(h.receiptBlocks(t)...))
+	text, blocks := h.firstReply(t, conv, draft)
+	ts, err := h.slack.PostMessage(ctx, r.channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
 	if err != nil {
 		return err
 	}
 	return h.store.SetReplyTS(ctx, t.Number, ts)
 }
 
-// receipt tells the requester their ticket ID and what carebot understood.
-func (h *Handlers) receipt(t *ticket.Ticket) string {
+// replyPending marks a ticket whose first reply is being posted.
+func replyPending(at time.Time) string { return "pending:" + strconv.FormatInt(at.UnixMilli(), 10) }
+
+// replyGrace is how long the handler that created a ticket has to post its
+// first reply before another may look whether it did.
+const replyGrace = 30 * time.Second
+
+// replied reports whether ticket t's first reply went out (or is surely
+// going out), so that a second handling of its report does not post again.
+// A reply pending for longer than replyGrace is looked for in the thread:
+// its poster may have died, or Slack may have failed with an unknown
+// outcome.
+func (h *Handlers) replied(ctx context.Context, t *ticket.Ticket, now time.Time) (bool, error) {
+	since, pending := strings.CutPrefix(t.ReplyTS, "pending:")
+	if !pending {
+		return t.ReplyTS != "", nil // answered; or a ticket from before pending marks
+	}
+	if ms, err := strconv.ParseInt(since, 10, 64); err == nil && now.Sub(time.UnixMilli(ms)) < replyGrace {
+		return true, nil // its creator is posting it now
+	}
+	msgs, err := h.slack.ThreadReplies(ctx, t.Channel, t.ThreadTS)
+	if err != nil {
+		return false, err
+	}
+	for _, m := range msgs {
+		if m.Timestamp != t.ThreadTS && (m.User == h.botUser || m.BotID != "") {
+			return true, h.store.SetReplyTS(ctx, t.Number, m.Timestamp)
+		}
+	}
+	return false, nil
+}
+
+// firstReply is the answer to a new report: its ID and what was understood,
+// then the self-help offer, the first question, or where the ticket went.
+func (h *Handlers) firstReply(t *ticket.Ticket, conv *store.Conversation, d triage.Draft) (string, []slack.Block) {
 	understood := t.Category.Label()
 	if t.Location != "" {
 		understood += ", " + t.Location
 	}
-	msg := fmt.Sprintf("Got it: this is *%s* (%s). IT has it from here, and I'll post every update in this thread.", h.id(t.Number), understood)
-	if t.Location == "" {
-		msg += " If you haven't said where you are, reply here with the unit and room."
-	} else {
-		msg += " Reply here to add anything."
+	if t.Device != "" {
+		understood += ", " + t.Device
 	}
-	return msg
+	receipt := fmt.Sprintf("Got it: this is *%s* (%s).", h.id(t.Number), understood)
+	if len(d.Categories) > 1 {
+		receipt += " You mention more than one problem; I've filed it as " + t.Category.Label() + ", and IT will see the rest in your words."
+	}
+	section := func(s string) slack.Block {
+		return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, s, false, false), nil, nil)
+	}
+	switch {
+	case conv == nil || t.Status != ticket.StatusTriage:
+		msg := receipt + " It is " + h.whereNow(t)
+		return msg, []slack.Block{section(msg)}
+	case conv.Asked == askedSelfHelp:
+		help, _ := triage.MatchSelfHelp(d, h.triage)
+		n := strconv.FormatInt(t.Number, 10)
+		return receipt + " " + help, []slack.Block{
+			section(receipt + " This may fix it right away:\n>" + help),
+			slack.NewActionBlock("selfhelp",
+				slack.NewButtonBlockElement(ActionSelfHelpFixed, n, slack.NewTextBlockObject(slack.PlainTextType, "That fixed it", false, false)).WithStyle(slack.StylePrimary),
+				slack.NewButtonBlockElement(ActionSelfHelpMore, n, slack.NewTextBlockObject(slack.PlainTextType, "I still need help", false, false))),
+		}
+	}
+	q := triage.Question(conv.Asked)
+	intro := receipt + " A quick question so the right person comes fast:"
+	return intro + " " + plain(prompt(q)), append([]slack.Block{section(intro)}, questionBlocks(t.Number, q)...)
 }
 
-func (h *Handlers) receiptBlocks(t *ticket.Ticket) []slack.Block {
-	return []slack.Block{
-		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, h.receipt(t), false, false), nil, nil),
+// inThread handles the requester's message in their ticket's thread: an
+// answer to the open question, "cancel", or more detail for the ticket.
+// handled is false when the thread has no ticket.
+func (h *Handlers) inThread(ctx context.Context, log logrus.FieldLogger, r report, text string, phi []triage.PHIFinding) (handled bool, err error) {
+	t, conv, err := h.store.TicketInThread(ctx, r.channel, r.threadTS)
+	if ticket.IsNotFound(err) {
+		return false, nil
 	}
+	if err != nil {
+		return true, err
+	}
+	if t.Requester != r.user {
+		return true, nil // someone else talking in the thread
+	}
+	log = log.WithField("ticket", h.id(t.Number))
+	once := "msg:" + r.channel + ":" + r.ts
+	if t.Status == ticket.StatusTriage && conv != nil {
+		if isCancel(text) {
+			return true, h.cancel(ctx, t, once)
+		}
+		if q := triage.Question(conv.Asked); conv.Asked != askedSelfHelp {
+			if v, ok := triage.Answer(q, text, h.triage); ok {
+				t, next, err := h.answer(ctx, t.Number, q, v, once)
+				switch {
+				case errors.Is(err, store.ErrAlreadyApplied):
+					return true, nil
+				case errors.Is(err, errStale): // answered meanwhile: keep the words as detail
+				case err != nil:
+					return true, err
+				default:
+					log.WithField("question", q).Info("triage answered in thread")
+					if err := h.remindPHI(ctx, r, phi); err != nil {
+						log.WithError(err).Warn("patient-data reminder not sent")
+					}
+					if err := h.slack.AddReaction(ctx, "white_check_mark", r.channel, r.ts); err != nil {
+						log.WithError(err).Warn("reaction not added")
+					}
+					return true, h.continueTriage(ctx, t, next)
+				}
+			}
+		}
+	}
+	res, _, err := h.store.AddFollowUp(ctx, r.channel, r.threadTS, r.ts,
+		ticket.Event{At: h.clock.Now(), Actor: r.user, Kind: ticket.EventFollowUp, Text: text, Source: r.ts})
+	switch {
+	case err != nil:
+		return true, err
+	case res == store.FollowUpDuplicate:
+		// Added before; the reaction may not have been, so add it (again).
+		return true, h.slack.AddReaction(ctx, "white_check_mark", r.channel, r.ts)
+	case res != store.FollowUpAdded:
+		return true, nil
+	}
+	log.Info("follow-up added")
+	if err := h.remindPHI(ctx, r, phi); err != nil {
+		log.WithError(err).Warn("patient-data reminder not sent")
+	}
+	return true, h.slack.AddReaction(ctx, "white_check_mark", r.channel, r.ts)
+}
+
+// remindPHI tells the requester, privately, that patient identifiers were
+// removed from their message.
+func (h *Handlers) remindPHI(ctx context.Context, r report, phi []triage.PHIFinding) error {
+	if len(phi) == 0 {
+		return nil
+	}
+	kinds := make([]string, len(phi))
+	for i, f := range phi {
+		kinds[i] = phiLabel(f.Type)
+	}
+	return h.slack.PostEphemeral(ctx, r.channel, r.user, slack.MsgOptionTS(r.thread()), slack.MsgOptionText(fmt.Sprintf(
+		"I removed what looked like patient information (%s) from your message before saving it. "+
+			"IT tickets must not carry patient details: describe the problem, the unit and the device.",
+		strings.Join(kinds, ", ")), false))
+}
+
+func phiLabel(kind string) string {
+	switch kind {
+	case "SSN":
+		return "a Social Security number"
+	case "MRN":
+		return "a medical record number"
+	case "DOB":
+		return "a date of birth"
+	case "NAME":
+		return "a patient name"
+	case "PHONE":
+		return "a phone number"
+	case "MBI":
+		return "a Medicare ID"
+	}
+	return "an identifier (" + kind + ")"
+}
+
+func stringsOf(qs []triage.Question) []string {
+	out := make([]string, len(qs))
+	for i, q := range qs {
+		out[i] = string(q)
+	}
+	return out
 }

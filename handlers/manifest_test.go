@@ -27,8 +27,12 @@ type noSlack struct{}
 func (noSlack) PostMessage(context.Context, string, ...slack.MsgOption) (string, error) {
 	return "", nil
 }
-func (noSlack) AddReaction(context.Context, string, string, string) error           { return nil }
-func (noSlack) PublishHome(context.Context, string, slack.HomeTabViewRequest) error { return nil }
+func (noSlack) AddReaction(context.Context, string, string, string) error               { return nil }
+func (noSlack) PublishHome(context.Context, string, slack.HomeTabViewRequest) error     { return nil }
+func (noSlack) PostEphemeral(context.Context, string, string, ...slack.MsgOption) error { return nil }
+func (noSlack) ThreadReplies(context.Context, string, string) ([]slack.Message, error) {
+	return nil, nil
+}
 
 // The app manifest is the single source of the events and commands Slack
 // sends; every one must have a handler, and every handler a subscription.

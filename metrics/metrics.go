@@ -26,6 +26,10 @@ type Metrics struct {
 	HandlerPanics *prometheus.CounterVec
 	// HandlerErrors counts handler errors by envelope type.
 	HandlerErrors *prometheus.CounterVec
+	// PHIDetections counts patient identifiers removed from reports, by type.
+	PHIDetections *prometheus.CounterVec
+	// SelfHelp counts answers to self-help offers (fixed, more_help).
+	SelfHelp *prometheus.CounterVec
 }
 
 // New creates the collectors and registers them on reg.
@@ -60,8 +64,14 @@ func New(reg prometheus.Registerer) *Metrics {
 		HandlerErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "carebot_handler_errors_total", Help: "Handler errors by envelope type.",
 		}, []string{"type"}),
+		PHIDetections: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "carebot_phi_detections_total", Help: "Patient identifiers removed from reports, by type.",
+		}, []string{"type"}),
+		SelfHelp: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "carebot_selfhelp_total", Help: "Answers to self-help offers, by outcome (fixed, more_help).",
+		}, []string{"outcome"}),
 	}
 	reg.MustRegister(m.Envelopes, m.AckLatency, m.TicketsCreated, m.SlackCalls, m.Reconnects,
-		m.InboxBacklog, m.InboxLag, m.HandlerPanics, m.HandlerErrors)
+		m.InboxBacklog, m.InboxLag, m.HandlerPanics, m.HandlerErrors, m.PHIDetections, m.SelfHelp)
 	return m
 }

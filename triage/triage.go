@@ -1,103 +1,115 @@
-// Package triage turns a staff member's words into a draft ticket. It is pure:
-// no I/O and no clock, so the same text always gives the same draft.
+// Package triage turns a staff member's words into a draft ticket: the
+// category, location, device, callback extension and affected system, and
+// the signals that set a priority (patient care, scope, urgency words). It
+// says which triage questions are still open, reads the answers in the
+// requester's own words, and computes the priority with its reasons.
+//
+// It is pure: no I/O and no clock, so the same text always gives the same
+// draft. Every step is one pass, or a bounded window, over the words of the
+// message, so the cost is linear in its length.
 package triage
 
 import (
-	"strings"
-	"unicode"
-
 	"carebot/ticket"
 )
 
 // Options are the parts of configuration that triage reads.
 type Options struct {
-	// Keywords adds words per category to the built-in ones (lower case).
+	// Keywords adds words per category to the built-in ones (lower case). A
+	// category that is not built in is defined by its keywords alone.
 	Keywords map[ticket.Category][]string
+	// Impacts sets a category's service impact. Built-in categories have
+	// defaults: ehr, network, pharmacy and device are high; login,
+	// workstation, printer, scanner, phone and imaging medium; access and
+	// other low. A configured category without an impact is low.
+	Impacts map[ticket.Category]Impact
 	// Units are location names to look for, such as "4 West" or "ICU".
 	Units []string
+	// SelfHelp are answers offered before a ticket is routed.
+	SelfHelp []SelfHelpEntry
 }
 
 // Draft is what triage understood of one message.
 type Draft struct {
-	Text     string          // the cleaned text
-	Category ticket.Category // ticket.CategoryOther when nothing matched
-	Location string          // a configured unit name, when one is named
-}
-
-// builtinKeywords is a first keyword classifier: each word or phrase points to
-// one category. Matching is on whole words, so "pc" does not match "pcs".
-var builtinKeywords = map[ticket.Category][]string{
-	ticket.CategoryEHR:         {"ehr", "epic", "cerner", "chart", "charting", "mar", "orders", "order entry", "emar", "meditech", "flowsheet"},
-	ticket.CategoryLogin:       {"password", "locked out", "locked", "login", "log in", "sign in", "badge tap", "tap badge", "imprivata", "sso", "account"},
-	ticket.CategoryWorkstation: {"pc", "computer", "workstation", "thin client", "wow", "cow", "monitor", "screen", "citrix", "keyboard", "mouse"},
-	ticket.CategoryPrinter:     {"printer", "print", "printing", "label printer", "wristband printer", "zebra", "toner", "jammed", "jam"},
-	ticket.CategoryScanner:     {"scanner", "barcode", "bcma", "scan", "scanning", "wristband scanner"},
-	ticket.CategoryNetwork:     {"wifi", "wi-fi", "wireless", "network", "internet", "vpn", "ethernet", "offline"},
-	ticket.CategoryPhone:       {"phone", "vocera", "pager", "desk phone", "voicemail", "spectralink"},
-	ticket.CategoryDevice:      {"pump", "pumps", "infusion", "vitals", "telemetry", "monitor feed", "alaris"},
-	ticket.CategoryImaging:     {"pacs", "imaging", "x-ray", "xray", "radiology", "viewer", "dicom"},
-	ticket.CategoryPharmacy:    {"pyxis", "omnicell", "med cabinet", "medication cabinet", "dispensing"},
-	ticket.CategoryAccess:      {"new account", "new hire", "permission", "permissions", "access request", "need access"},
+	// Text is the text parsed: the caller passes it redacted; Parse cleans
+	// it (Clean).
+	Text string
+	// Category is the best category; ticket.CategoryOther when nothing
+	// matched.
+	Category ticket.Category
+	// Categories are every category the message reports a problem with,
+	// best first; more than one means the message names two problems.
+	Categories []ticket.Category
+	// Location is normalised, such as "4 West, room 412, bed B", "ED bay 7",
+	// "NICU pod C", "OR 5" or "floor 3"; "" when none is named.
+	Location string
+	// Device is an asset tag or device ID as written, such as "WOW-4W-03"
+	// or "PC004512"; "" when none is named.
+	Device string
+	// Callback is the requester's callback extension, such as "x4357".
+	Callback string
+	// System is the affected system named, such as "Epic", "Citrix",
+	// "Imprivata", "Pyxis", "PACS" or "Vocera".
+	System  string
+	Signals Signals
+	// PHI is left empty by Parse; the caller fills it from redaction.
+	PHI []PHIFinding
 }
 
 // Parse reads one message. It never fails: an unrecognised report is
-// ticket.CategoryOther with no location.
+// ticket.CategoryOther with nothing else found. The same text and options
+// always give the same draft.
 func Parse(text string, opts Options) Draft {
-	d := Draft{Text: Clean(text), Category: ticket.CategoryOther}
-	words := " " + normalize(d.Text) + " "
-	best := 0
-	// Longer phrases are more specific than single words, so they score more;
-	// ties go to the category listed first, which keeps the result stable.
-	for _, c := range ticket.BuiltinCategories() {
-		score := 0
-		for _, kw := range append(builtinKeywords[c], opts.Keywords[c]...) {
-			if strings.Contains(words, " "+normalize(kw)+" ") {
-				score += 1 + strings.Count(kw, " ")
-			}
-		}
-		if score > best {
-			best, d.Category = score, c
-		}
+	return parse(Clean(text), opts)
+}
+
+// parse reads text as it is, without cleaning or cutting it.
+func parse(text string, opts Options) Draft {
+	d := Draft{Text: text, Category: ticket.CategoryOther}
+	r := read(text, opts)
+	if len(r.cats) > 0 {
+		d.Category, d.Categories = r.cats[0], r.cats
+	} else {
+		d.Categories = []ticket.Category{ticket.CategoryOther}
 	}
-	for c, kws := range opts.Keywords {
-		if c.IsBuiltin() {
-			continue
-		}
-		score := 0
-		for _, kw := range kws {
-			if strings.Contains(words, " "+normalize(kw)+" ") {
-				score += 1 + strings.Count(kw, " ")
-			}
-		}
-		if score > best || (score == best && score > 0 && c < d.Category && !d.Category.IsBuiltin()) {
-			best, d.Category = score, c
-		}
-	}
-	for _, u := range opts.Units {
-		if n := normalize(u); n != "" && strings.Contains(words, " "+n+" ") {
-			d.Location = u
-			break
-		}
-	}
+	d.Location = r.loc.text
+	d.Device = r.ids.device
+	d.Callback = r.ids.callback
+	d.System = findSystem(r.terms, d.Category)
+	d.Signals = Signals{Care: r.sig.care, Scope: r.sig.scope, Urgent: r.sig.urgent}
 	return d
 }
 
-// normalize lower-cases text and turns every run of characters other than
-// letters, digits, '&' and '-' into one space.
-func normalize(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	space := true
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '&' || r == '-' {
-			b.WriteRune(unicode.ToLower(r))
-			space = false
-			continue
-		}
-		if !space {
-			b.WriteByte(' ')
-			space = true
-		}
+// reading is everything the rules found in one text.
+type reading struct {
+	terms []term
+	ids   *idMarks
+	loc   *locationMarks
+	sig   *signalMarks
+	cats  []ticket.Category
+}
+
+// read runs every rule over text.
+func read(text string, opts Options) reading {
+	var r reading
+	r.terms = splitTerms(text)
+	correct(r.terms, isKnownWord)
+	r.ids = findIDs(text, r.terms)
+	r.loc = findLocation(text, r.terms, r.ids.skip, opts.Units, false)
+	r.sig = readSignals(r.terms, r.loc)
+	r.cats = classify(r.terms, r.sig, r.ids.tag, opts)
+	return r
+}
+
+// isKnownWord reports whether a word is one of triage's own, and so never a
+// misspelling of another.
+func isKnownWord(w string) bool {
+	if _, ok := wordClasses[w]; ok {
+		return true
 	}
-	return strings.TrimSpace(b.String())
+	if _, ok := builtinCategoryWords.byFirst[w]; ok {
+		return true
+	}
+	_, ok := signalPhrases.byFirst[w]
+	return ok
 }

@@ -1,6 +1,8 @@
 package triage
 
 import (
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -8,34 +10,96 @@ import (
 	"carebot/ticket"
 )
 
+// testUnits are the units of DESIGN.md's example configuration.
+var testUnits = []string{"4 West", "5 North", "ED", "ICU", "NICU", "OR", "PACU", "L&D", "Oncology"}
+
 func TestParseCategory(t *testing.T) {
 	t.Parallel()
-	opts := Options{Units: []string{"4 West", "ICU", "L&D"}}
+	opts := Options{Units: testUnits}
 	tests := []struct {
-		text     string
-		category ticket.Category
-		location string
+		text string
+		want ticket.Category
 	}{
-		{"printer on 4 West is jammed", ticket.CategoryPrinter, "4 West"},
-		{"barcode scanner on 4 West cart 3 won't read wristbands, med pass waiting", ticket.CategoryScanner, "4 West"},
-		{"Epic is frozen, can't chart", ticket.CategoryEHR, ""},
-		{"locked out of my account again", ticket.CategoryLogin, ""},
-		{"Pyxis in ICU won't open drawer", ticket.CategoryPharmacy, "ICU"},
-		{"wifi keeps dropping in L&D", ticket.CategoryNetwork, "L&D"},
-		{"my vocera won't connect", ticket.CategoryPhone, ""},
-		{"PACS viewer won't load images", ticket.CategoryImaging, ""},
-		{"infusion pump not sending to chart", ticket.CategoryDevice, ""},
-		{"need access for a new hire", ticket.CategoryAccess, ""},
-		{"the WOW in room 12 is dead", ticket.CategoryWorkstation, ""},
-		{"something is wrong", ticket.CategoryOther, ""},
-		{"", ticket.CategoryOther, ""},
-		// A configured unit must match whole words, not inside others.
-		{"quick question about ICUs", ticket.CategoryOther, ""},
+		// One per category, as staff write them.
+		{"Epic is frozen, can't chart", ticket.CategoryEHR},
+		{"MAR not showing the 0900 meds", ticket.CategoryEHR},
+		{"emar wont load", ticket.CategoryEHR},
+		{"locked out of my account again", ticket.CategoryLogin},
+		{"imprivata wont take my badge tap", ticket.CategoryLogin},
+		{"tap badge not working on the WOW", ticket.CategoryLogin},
+		{"the WOW in room 12 is dead", ticket.CategoryWorkstation},
+		{"COW screen flickering", ticket.CategoryWorkstation},
+		{"citrix session keeps disconnecting", ticket.CategoryWorkstation},
+		{"thin client says no signal", ticket.CategoryWorkstation},
+		{"printer on 4 West is jammed", ticket.CategoryPrinter},
+		{"zebra wont print wristbands", ticket.CategoryPrinter},
+		{"barcode scanner on 4 West cart 3 won't read wristbands, med pass waiting", ticket.CategoryScanner},
+		{"BCMA not scanning", ticket.CategoryScanner},
+		{"wifi keeps dropping in L&D", ticket.CategoryNetwork},
+		{"wi-fi down", ticket.CategoryNetwork},
+		{"wi fi is slow", ticket.CategoryNetwork},
+		{"my vocera won't connect", ticket.CategoryPhone},
+		{"pager not getting pages", ticket.CategoryPhone},
+		{"infusion pump not sending to chart", ticket.CategoryDevice},
+		{"alaris pump comm error", ticket.CategoryDevice},
+		{"telemetry not showing at the central station", ticket.CategoryDevice},
+		{"PACS viewer won't load images", ticket.CategoryImaging},
+		{"Pyxis in ICU won't open drawer", ticket.CategoryPharmacy},
+		{"omnicell says communication error", ticket.CategoryPharmacy},
+		{"need access for a new hire", ticket.CategoryAccess},
+		{"new RN on ICU needs Epic and Pyxis accounts", ticket.CategoryAccess},
+		{"outlook not syncing", ticket.CategoryOther},
+		{"something is wrong", ticket.CategoryOther},
+		{"", ticket.CategoryOther},
+		// Misspellings.
+		{"printr wont work", ticket.CategoryPrinter},
+		{"pritner jammed", ticket.CategoryPrinter},
+		{"scaner not scanning", ticket.CategoryScanner},
+		{"scannr broken", ticket.CategoryScanner},
+		{"pasword expired", ticket.CategoryLogin},
+		{"pyxsis frozen", ticket.CategoryPharmacy},
+		{"netwrok down", ticket.CategoryNetwork},
+		{"the computr wont boot", ticket.CategoryWorkstation},
+		// Plurals and a longer phrase over its words.
+		{"all the printers on 5N are offline", ticket.CategoryPrinter},
+		{"the bladder scanner is not saving results", ticket.CategoryDevice},
+		{"patient monitor in bed 4 not reading", ticket.CategoryDevice},
+		{"monitor is black on the doctors workstation", ticket.CategoryWorkstation},
+		// A word that only looks like a keyword counts for nothing.
+		{"the mouse pointer is stuck", ticket.CategoryWorkstation},
+		{"excel file is locked for editing", ticket.CategoryOther},
+		// An asset tag's prefix names the thing.
+		{"PC004512 very slow", ticket.CategoryWorkstation},
 	}
 	for _, tt := range tests {
 		d := Parse(tt.text, opts)
-		if d.Category != tt.category || d.Location != tt.location {
-			t.Errorf("Parse(%q) = %s/%q, want %s/%q", tt.text, d.Category, d.Location, tt.category, tt.location)
+		if d.Category != tt.want {
+			t.Errorf("Parse(%q).Category = %s, want %s", tt.text, d.Category, tt.want)
+		}
+		if len(d.Categories) == 0 || d.Categories[0] != d.Category {
+			t.Errorf("Parse(%q).Categories = %v, want %s first", tt.text, d.Categories, d.Category)
+		}
+	}
+}
+
+func TestParseTwoProblems(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		text string
+		want []ticket.Category
+	}{
+		{"printer on 5N jammed and my vocera won't connect either", []ticket.Category{ticket.CategoryPrinter, ticket.CategoryPhone}},
+		{"pyxis down AND the scanner on the wow isnt working", []ticket.Category{ticket.CategoryPharmacy, ticket.CategoryScanner}},
+		{"cant log into epic and the wifi keeps dropping", []ticket.Category{ticket.CategoryLogin, ticket.CategoryNetwork}},
+		// A thing named only as where the problem is, is not a second problem.
+		{"imprivata not taking my badge tap on the WOW in rm 22", []ticket.Category{ticket.CategoryLogin}},
+		{"BCMA scanner beeping but nothing shows up in epic", []ticket.Category{ticket.CategoryScanner}},
+		{"something is wrong", []ticket.Category{ticket.CategoryOther}},
+		{"CT scanner down in radiology", []ticket.Category{ticket.CategoryImaging}},
+	}
+	for _, tt := range tests {
+		if got := Parse(tt.text, Options{}).Categories; !slices.Equal(got, tt.want) {
+			t.Errorf("Parse(%q).Categories = %v, want %v", tt.text, got, tt.want)
 		}
 	}
 }
@@ -43,14 +107,76 @@ func TestParseCategory(t *testing.T) {
 func TestParseConfigKeywords(t *testing.T) {
 	t.Parallel()
 	opts := Options{Keywords: map[ticket.Category][]string{
-		ticket.CategoryPharmacy: {"medstation"},
-		"nurse-call":            {"call light"},
+		ticket.CategoryPharmacy: {"medstation", "med dispenser"},
+		"nurse-call":            {"call light", "call lights"},
 	}}
-	if d := Parse("medstation is stuck", opts); d.Category != ticket.CategoryPharmacy {
-		t.Errorf("config keyword for built-in: got %s", d.Category)
+	tests := []struct {
+		text string
+		want ticket.Category
+	}{
+		{"medstation is stuck", ticket.CategoryPharmacy},
+		{"the Med Dispenser is frozen", ticket.CategoryPharmacy},
+		{"call light in room 4 keeps ringing", "nurse-call"},
+		{"CALL LIGHTS not working", "nurse-call"},
+		{"printer jammed", ticket.CategoryPrinter},
 	}
-	if d := Parse("call light in room 4 keeps ringing", opts); d.Category != "nurse-call" {
-		t.Errorf("config-defined category: got %s", d.Category)
+	for _, tt := range tests {
+		if d := Parse(tt.text, opts); d.Category != tt.want {
+			t.Errorf("Parse(%q).Category = %s, want %s", tt.text, d.Category, tt.want)
+		}
+	}
+}
+
+func TestParseSystem(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ text, want string }{
+		{"Epic is frozen", "Epic"},
+		{"citrix storefront error", "Citrix"},
+		{"imprivata not taking my badge tap on the WOW", "Imprivata"},
+		{"can't print from epic", "Epic"},
+		{"pyxis wont open", "Pyxis"},
+		{"omni cell frozen", "Omnicell"},
+		{"pacs slow", "PACS"},
+		{"my vocera wont connect", "Vocera"},
+		// The system of the category wins over one named first.
+		{"epic shows nothing, the pyxis wont open", "Pyxis"},
+		{"printer jammed", ""},
+	}
+	for _, tt := range tests {
+		if got := Parse(tt.text, Options{}).System; got != tt.want {
+			t.Errorf("Parse(%q).System = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestParseDeterministic(t *testing.T) {
+	t.Parallel()
+	opts := Options{Units: testUnits, Keywords: map[ticket.Category][]string{"a": {"x"}, "b": {"x"}, "c": {"x"}}}
+	first := Parse("x on 4W rm 12 bed b, call x4357, WOW-4W-03", opts)
+	for range 50 {
+		if d := Parse("x on 4W rm 12 bed b, call x4357, WOW-4W-03", opts); !reflect.DeepEqual(d, first) {
+			t.Fatalf("Parse is not deterministic: %+v, then %+v", first, d)
+		}
+	}
+	if first.Category != "a" {
+		t.Errorf("a keyword configured for several categories goes to the first by name; got %s", first.Category)
+	}
+}
+
+func TestParseBadInput(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{
+		"", "   ", "🙂🙂🙂", "\xff\xfe\x00", "<@U0BOT> <!channel> ```{\"json\": true}```",
+		"<https://epic.example.org|epic> is down", "Пиксис не работает 4W", "打印机坏了",
+		strings.Repeat("a", 40000), strings.Repeat("4W rm 1 ", 5000),
+	} {
+		d := Parse(text, Options{Units: testUnits})
+		if d.Category == "" || !utf8.ValidString(d.Text) {
+			t.Errorf("Parse(%.40q) = %+v", text, d)
+		}
+	}
+	if d := Parse("<https://epic.example.org|epic> is down", Options{}); d.Category != ticket.CategoryEHR {
+		t.Errorf("link text: got %s", d.Category)
 	}
 }
 
@@ -72,12 +198,78 @@ func TestCleanDropsControlCharactersAndCapsLength(t *testing.T) {
 	}
 }
 
+func TestOneEdit(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"printr", "printer", true},   // dropped
+		{"priinter", "printer", true}, // added
+		{"prinzer", "printer", true},  // changed
+		{"pritner", "printer", true},  // swapped
+		{"printer", "printer", false}, // the same
+		{"prnitre", "printer", false}, // two edits
+		{"print", "printer", false},
+	}
+	for _, tt := range tests {
+		if got := oneEdit(tt.a, tt.b); got != tt.want {
+			t.Errorf("oneEdit(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestCorrect(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ word, want string }{
+		{"printr", "printer"}, {"pritner", "printer"}, {"scaner", "scanner"}, {"pasword", "password"},
+		{"pyxsis", "pyxis"}, {"netwrok", "network"}, {"imprivatta", "imprivata"}, {"telemtry", "telemetry"},
+		// English words one edit from a keyword stay as they are.
+		{"looked", "looked"}, {"corner", "corner"}, {"painting", "painting"}, {"pointer", "pointer"},
+		{"alarms", "alarms"}, {"mediation", "mediation"}, {"printed", "printed"},
+		// Short words are never guessed at.
+		{"prin", "prin"},
+	}
+	for _, tt := range tests {
+		ts := []term{{w: tt.word}}
+		correct(ts, isKnownWord)
+		if ts[0].w != tt.want {
+			t.Errorf("correct(%q) = %q, want %q", tt.word, ts[0].w, tt.want)
+		}
+	}
+}
+
+func TestSplitTerms(t *testing.T) {
+	t.Parallel()
+	got := splitTerms("Can't print—L&D's WOW-4W-03.\nrm 412-B")
+	var ws []string
+	for _, tm := range got {
+		ws = append(ws, tm.w)
+	}
+	want := []string{"cant", "print", "l", "ds", "wow", "4w", "03", "rm", "412", "b"}
+	if !slices.Equal(ws, want) {
+		t.Fatalf("splitTerms words = %q, want %q", ws, want)
+	}
+	if !got[9].hyphen || got[8].hyphen || !got[7].stop || got[6].stop {
+		t.Errorf("hyphen/stop marks wrong: %+v", got)
+	}
+}
+
+// FuzzParse checks that Parse never panics, gives the same draft for the
+// same text, keeps Clean's guarantees, and that what it extracts comes from
+// the text: the device ID is a substring of it, the callback is "x" and
+// digits found in it, and the location is a normalisation no longer than
+// twice the text plus the words it adds.
 func FuzzParse(f *testing.F) {
 	f.Add("printer on 4 West is jammed")
 	f.Add("<@U0BOT> <!channel> ```{\"json\": true}```")
 	f.Add("\xff\xfe\x00")
+	f.Add("4W rm 412 bed B, WOW-4W-03 won't boot, call me at x4357")
+	f.Add("asset tag 004512 S/N ABC123 tag# 12345 IT-42 INC-3")
+	f.Add("NICU pod C bed 4, ED bay 7, OR 5, 3rd floor, 4th floor west")
+	opts := Options{Units: testUnits, Keywords: map[ticket.Category][]string{"nurse-call": {"call light"}}}
 	f.Fuzz(func(t *testing.T, text string) {
-		d := Parse(text, Options{Units: []string{"4 West"}})
+		d := Parse(text, opts)
 		if !utf8.ValidString(d.Text) {
 			t.Fatalf("Parse kept invalid UTF-8: %q", d.Text)
 		}
@@ -87,5 +279,67 @@ func FuzzParse(f *testing.F) {
 		if Clean(d.Text) != d.Text && !strings.HasSuffix(d.Text, "…") {
 			t.Fatalf("Clean is not idempotent on %q", d.Text)
 		}
+		if again := Parse(text, opts); !reflect.DeepEqual(again, d) {
+			t.Fatalf("Parse is not deterministic on %q: %+v, then %+v", text, d, again)
+		}
+		if d.Category == "" || len(d.Categories) == 0 || d.Categories[0] != d.Category {
+			t.Fatalf("Parse(%q): category %q, categories %v", text, d.Category, d.Categories)
+		}
+		if !strings.Contains(d.Text, d.Device) {
+			t.Fatalf("Parse(%q): device %q is not in the text", text, d.Device)
+		}
+		if d.Callback != "" && (d.Callback[0] != 'x' || !isDigits(d.Callback[1:]) || !strings.Contains(d.Text, d.Callback[1:])) {
+			t.Fatalf("Parse(%q): callback %q is not an extension from the text", text, d.Callback)
+		}
+		if len(d.Location) > 2*len(d.Text)+24 {
+			t.Fatalf("Parse(%q): location %q longer than its source allows", text, d.Location)
+		}
+		p := Prioritize(d, opts)
+		if p.Level < ticket.P1 || p.Level > ticket.P4 || len(p.Reasons) == 0 {
+			t.Fatalf("Prioritize(%q) = %+v", text, p)
+		}
+		if qs := Questions(d, opts); len(qs) > MaxQuestions {
+			t.Fatalf("Questions(%q) = %v", text, qs)
+		}
 	})
+}
+
+// typicalReport is a message of typical length and density.
+const typicalReport = "barcode scanner on 4 West cart 3 won't read wristbands, med pass waiting"
+
+func BenchmarkParse(b *testing.B) {
+	opts := Options{Units: testUnits}
+	b.ReportAllocs()
+	for b.Loop() {
+		Parse(typicalReport, opts)
+	}
+}
+
+// longReport is 40,000 characters of report-like text: units, rooms,
+// device IDs, callbacks and urgency words over and over.
+var longReport = func() string {
+	s := strings.Repeat("pyxis on 4W rm 412 wont open, stat, call x4357 about WOW-4W-03; epic slow for everyone. ", 500)
+	return s[:40000]
+}()
+
+// BenchmarkParseLong is Parse on a 40,000-character message: Clean cuts it
+// to MaxTextRunes first.
+func BenchmarkParseLong(b *testing.B) {
+	opts := Options{Units: testUnits}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(longReport)))
+	for b.Loop() {
+		Parse(longReport, opts)
+	}
+}
+
+// BenchmarkParseLongUncut reads all 40,000 characters, without Clean's cut,
+// to show that the rules themselves cost time linear in the length.
+func BenchmarkParseLongUncut(b *testing.B) {
+	opts := Options{Units: testUnits}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(longReport)))
+	for b.Loop() {
+		parse(longReport, opts)
+	}
 }

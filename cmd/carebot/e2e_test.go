@@ -39,9 +39,9 @@ func TestDMBecomesTicketWithThreadedReply(t *testing.T) {
 			t.Fatalf("nurse has %d tickets, want 1", len(got))
 		}
 		tk = got[0]
-		return tk.ReplyTS != ""
+		return tk.ReplyTS != "" && !strings.HasPrefix(tk.ReplyTS, "pending")
 	})
-	if tk.Status != ticket.StatusOpen || tk.Category != ticket.CategoryScanner || tk.Location != "4 West" ||
+	if tk.Status != ticket.StatusTriage || tk.Category != ticket.CategoryScanner || tk.Location != "4 West" ||
 		tk.Channel != m.Channel || tk.ThreadTS != m.TS || tk.ReplyTS != reply.TS || tk.Source != ticket.SourceDM {
 		t.Errorf("stored ticket = %+v", tk)
 	}
@@ -234,6 +234,8 @@ func TestOtherReplicaFinishesWorkOfStoppedReplica(t *testing.T) {
 	})
 	// ...and then it stops, before it would retry.
 	first.stop()
+	// Long enough later that the reply it claimed is looked for, not awaited.
+	h.clock.Advance(time.Minute)
 
 	h.start(bot.Options{})
 	reply := h.replyTo(m)

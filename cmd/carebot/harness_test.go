@@ -43,6 +43,7 @@ type harness struct {
 	redisURL string
 	proxy    *proxy // set with harnessOptions.proxied: cut it to take Redis away
 	cfg      *config.Config
+	clock    *clock.Fake // drives triage timeouts; transport timings stay real
 	logs     *syncBuffer
 }
 
@@ -54,7 +55,7 @@ type harnessOptions struct {
 func newHarness(t testing.TB, o harnessOptions) *harness {
 	t.Helper()
 	team := storetest.NewTeamID(t)
-	h := &harness{t: t, cfg: config.Default(), logs: &syncBuffer{}}
+	h := &harness{t: t, cfg: config.Default(), logs: &syncBuffer{}, clock: clock.NewFake(time.Date(2026, 11, 27, 7, 42, 0, 0, time.UTC))}
 	h.fake = slackfake.New(append([]slackfake.Option{
 		slackfake.WithTeamID(team),
 		slackfake.WithAckTimeout(time.Second),
@@ -110,7 +111,7 @@ func (h *harness) start(opts bot.Options) *replica {
 	}
 	before := h.fake.Opened()
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := build(ctx, e, h.cfg, logger, clock.Real{}, opts)
+	a, err := build(ctx, e, h.cfg, logger, h.clock, options{bot: opts, sweepEvery: 20 * time.Millisecond})
 	if err != nil {
 		cancel()
 		h.t.Fatalf("build: %v", err)

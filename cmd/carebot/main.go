@@ -13,7 +13,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"carebot/bot"
 	"carebot/clock" // shift and rotation times must not depend on the host's zoneinfo
 )
 
@@ -41,6 +40,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runBot(ctx, stderr)
 	case "sandbox":
 		return runSandbox(ctx, stdin, stdout, stderr)
+	case "triage":
+		return triageExplain(args, stdin, stdout)
 	case "config":
 		if len(args) == 1 && args[0] == "check" {
 			return configCheck(ctx, stdout)
@@ -64,6 +65,8 @@ Commands:
   run            connect to Slack and Redis and serve (the default)
   sandbox        try carebot with no Slack workspace and no Redis: type as a nurse
   config check   validate the configuration and environment; show who is on call
+  triage explain "TEXT"
+                 print as JSON what triage makes of one message (or of stdin)
   version        print version and build information
   help           this help
 
@@ -85,7 +88,7 @@ func runBot(ctx context.Context, stderr io.Writer) error {
 		return err
 	}
 	logger.WithField("config", source).Info("starting carebot " + version)
-	a, err := build(ctx, e, cfg, logger, clock.Real{}, bot.Options{})
+	a, err := build(ctx, e, cfg, logger, clock.Real{}, options{})
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,7 @@ func runSandbox(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) 
 		Config: e.Config, LogLevel: "error", LogFormat: "text"}
 	logger := e.logger(stderr)
 	redis.SetLogger(redisLog{logger})
-	a, err := build(ctx, e, cfg, logger, clock.Real{}, bot.Options{})
+	a, err := build(ctx, e, cfg, logger, clock.Real{}, options{})
 	if err != nil {
 		return err
 	}
@@ -62,9 +62,12 @@ func runSandbox(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) 
 	defer unsubscribe()
 	fmt.Fprintf(stdout, "carebot sandbox (configuration: %s). You are a nurse, %s, writing to carebot.\n", source, sandboxNurse)
 	fmt.Fprintln(stdout, "Type a problem and press Enter. Start a line with '>' to reply in your last report's thread,")
+	fmt.Fprintln(stdout, "with '!' to press one of carebot's buttons by its label (!Blocked, !Just me, !Skip),")
 	fmt.Fprintf(stdout, "or with '/' to run a slash command as specialist %s (try /ticket help, /oncall). End with Ctrl-D.\n", sandboxSpecialist)
 
-	var last slackfake.Message
+	var last slackfake.Message  // the nurse's last report
+	var lastPost slackfake.Post // the bot's last post in its thread
+	inThread := func(p slackfake.Post) bool { return p.Channel == last.Channel && p.ThreadTS == last.TS }
 	in := bufio.NewScanner(stdin)
 	in.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for in.Scan() {
@@ -75,23 +78,36 @@ func runSandbox(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) 
 		case strings.HasPrefix(line, "/"):
 			command, text, _ := strings.Cut(line, " ")
 			fake.SlashCommand(command, text, sandboxSpecialist, sandboxChannel)
-			show(ctx, stdout, feed, func(p slackfake.Post) bool {
+			show(ctx, stdout, feed, sandboxReplyWait, func(p slackfake.Post) bool {
 				return (p.AckReply || p.ResponseURL) && p.Channel == sandboxChannel
 			})
-		case strings.HasPrefix(line, ">"):
+		case strings.HasPrefix(line, ">"), strings.HasPrefix(line, "!"):
 			if last.TS == "" {
 				fmt.Fprintln(stdout, "(no report yet to reply to)")
 				continue
 			}
-			m := fake.ChannelMessage(last.Channel, sandboxNurse, strings.TrimSpace(line[1:]), last.TS)
-			if waitReaction(ctx, fake, m) {
-				fmt.Fprintln(stdout, "carebot: ✅ (added to the ticket)")
+			if line[0] == '!' {
+				if _, err := fake.Press(lastPost, strings.TrimSpace(line[1:]), sandboxNurse); err != nil {
+					fmt.Fprintf(stdout, "(%v)\n", err)
+					continue
+				}
 			} else {
-				show(ctx, stdout, feed, func(p slackfake.Post) bool { return p.Channel == m.Channel && p.ThreadTS == last.TS })
+				m := fake.ChannelMessage(last.Channel, sandboxNurse, strings.TrimSpace(line[1:]), last.TS)
+				if p, ok := show(ctx, stdout, feed, 3*time.Second, inThread); ok {
+					lastPost = p
+				} else if reacted(fake, m) {
+					fmt.Fprintln(stdout, "carebot: ✅ (added to the ticket)")
+				}
+				continue
+			}
+			if p, ok := show(ctx, stdout, feed, sandboxReplyWait, inThread); ok {
+				lastPost = p
 			}
 		default:
 			last = fake.DM(sandboxNurse, line)
-			show(ctx, stdout, feed, func(p slackfake.Post) bool { return p.Channel == last.Channel && p.ThreadTS == last.TS })
+			if p, ok := show(ctx, stdout, feed, sandboxReplyWait, inThread); ok {
+				lastPost = p
+			}
 		}
 		if ctx.Err() != nil {
 			return nil
@@ -115,21 +131,24 @@ func waitConnected(ctx context.Context, b *bot.Bot) error {
 	return nil
 }
 
-// show prints what the bot posts until a post matching done arrives.
-func show(ctx context.Context, w io.Writer, feed <-chan slackfake.Post, done func(slackfake.Post) bool) {
-	timeout := time.NewTimer(sandboxReplyWait)
+// show prints what the bot posts until a post matching done arrives, and
+// returns that post; after wait it gives up.
+func show(ctx context.Context, w io.Writer, feed <-chan slackfake.Post, wait time.Duration, done func(slackfake.Post) bool) (slackfake.Post, bool) {
+	timeout := time.NewTimer(wait)
 	defer timeout.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return
+			return slackfake.Post{}, false
 		case <-timeout.C:
-			fmt.Fprintln(w, "(no reply within 10 seconds)")
-			return
+			if wait >= sandboxReplyWait {
+				fmt.Fprintf(w, "(no reply within %s)\n", wait)
+			}
+			return slackfake.Post{}, false
 		case p := <-feed:
 			printPost(w, p)
 			if done(p) {
-				return
+				return p, true
 			}
 		}
 	}
@@ -148,16 +167,12 @@ func printPost(w io.Writer, p slackfake.Post) {
 	fmt.Fprintf(w, "carebot%s: %s\n", where, strings.ReplaceAll(strings.TrimSpace(text), "\n", "\n  "))
 }
 
-// waitReaction reports whether the bot reacted to message m within a moment.
-func waitReaction(ctx context.Context, fake *slackfake.Server, m slackfake.Message) bool {
-	deadline := time.Now().Add(3 * time.Second)
-	for time.Now().Before(deadline) && ctx.Err() == nil {
-		for _, r := range fake.Reactions() {
-			if r.Channel == m.Channel && r.TS == m.TS {
-				return true
-			}
+// reacted reports whether the bot has reacted to message m.
+func reacted(fake *slackfake.Server, m slackfake.Message) bool {
+	for _, r := range fake.Reactions() {
+		if r.Channel == m.Channel && r.TS == m.TS {
+			return true
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 	return false
 }

@@ -30,21 +30,35 @@ import (
 	"carebot/store"
 )
 
+// options tune a replica beyond the environment; tests shorten the timings.
+type options struct {
+	bot bot.Options
+	// sweepEvery is how often this replica looks for tickets whose triage
+	// timed out (5s).
+	sweepEvery time.Duration
+}
+
 // app is one wired carebot replica.
 type app struct {
-	bot      *bot.Bot
-	store    *store.Store
-	rdb      redis.UniversalClient
-	registry *prometheus.Registry
-	metrics  *metrics.Metrics
-	log      *logrus.Logger
-	httpAddr string
-	close    func() error
+	bot        *bot.Bot
+	handlers   *handlers.Handlers
+	sweepEvery time.Duration
+	store      *store.Store
+	rdb        redis.UniversalClient
+	registry   *prometheus.Registry
+	metrics    *metrics.Metrics
+	log        *logrus.Logger
+	httpAddr   string
+	close      func() error
 }
 
 // build connects to Slack and Redis and wires every part. It is the only
 // place that does.
-func build(ctx context.Context, e env, cfg *config.Config, logger *logrus.Logger, clk clock.Clock, botOpts bot.Options) (*app, error) {
+func build(ctx context.Context, e env, cfg *config.Config, logger *logrus.Logger, clk clock.Clock, opts options) (*app, error) {
+	botOpts := opts.bot
+	if opts.sweepEvery <= 0 {
+		opts.sweepEvery = 5 * time.Second
+	}
 	httpClient := &http.Client{Timeout: 15 * time.Second}
 	api := slack.New(e.SlackBotToken,
 		slack.OptionAppLevelToken(e.SlackAppToken),
@@ -54,7 +68,9 @@ func build(ctx context.Context, e env, cfg *config.Config, logger *logrus.Logger
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := metrics.New(registry)
-	out, err := bot.NewSlack(api, httpClient, clk, m, bot.SlackOptions{})
+	// Pacing and Retry-After are about Slack's real time, whatever clock the
+	// business rules run on.
+	out, err := bot.NewSlack(api, httpClient, clock.Real{}, m, bot.SlackOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +94,7 @@ func build(ctx context.Context, e env, cfg *config.Config, logger *logrus.Logger
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.New(rdb, auth.TeamID, clk, store.Options{})
+	st, err := store.New(rdb, auth.TeamID, clock.Real{}, store.Options{})
 	if err == nil {
 		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		err = st.Preload(pctx)
@@ -96,7 +112,7 @@ func build(ctx context.Context, e env, cfg *config.Config, logger *logrus.Logger
 	}
 	routes := bot.NewRoutes()
 	h.Register(routes)
-	botOpts.Filter = h.Wanted
+	botOpts.Filter, botOpts.Scrub = h.Wanted, h.Scrub
 	if botOpts.Consumer == "" {
 		botOpts.Consumer = consumerName()
 	}
@@ -108,7 +124,7 @@ func build(ctx context.Context, e env, cfg *config.Config, logger *logrus.Logger
 		_ = closeRedis()
 		return nil, err
 	}
-	return &app{bot: b, store: st, rdb: rdb, registry: registry, metrics: m, log: logger, httpAddr: e.HTTPAddr, close: closeRedis}, nil
+	return &app{bot: b, handlers: h, sweepEvery: opts.sweepEvery, store: st, rdb: rdb, registry: registry, metrics: m, log: logger, httpAddr: e.HTTPAddr, close: closeRedis}, nil
 }
 
 // authError turns auth.test's failure into a message naming what to fix.
@@ -149,11 +165,12 @@ func (a *app) serve(ctx context.Context) error {
 			}
 		})
 	}
-	gctx, stopGauges := context.WithCancel(ctx)
-	wg.Go(func() { a.watchInbox(gctx) })
+	jctx, stopJobs := context.WithCancel(ctx)
+	wg.Go(func() { a.watchInbox(jctx) })
+	wg.Go(func() { a.every(jctx, a.sweepEvery, "triage timeout sweep", a.handlers.SweepTriage) })
 
 	err := a.bot.Run(ctx)
-	stopGauges()
+	stopJobs()
 	if srv != nil {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 		_ = srv.Shutdown(sctx)
@@ -193,6 +210,25 @@ func (a *app) mux() *http.ServeMux {
 	return mux
 }
 
+// every runs job every interval until ctx is done. Every replica runs the
+// jobs; each job takes its work atomically, so nothing is done twice.
+func (a *app) every(ctx context.Context, interval time.Duration, name string, job func(context.Context) error) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		jctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		if err := job(jctx); err != nil {
+			a.log.WithError(err).WithField("job", name).Warn("job failed; it runs again shortly")
+		}
+		cancel()
+	}
+}
+
 // watchInbox keeps the inbox gauges current.
 func (a *app) watchInbox(ctx context.Context) {
 	t := time.NewTicker(5 * time.Second)
@@ -212,6 +248,9 @@ func (a *app) watchInbox(ctx context.Context) {
 		}
 	}
 }
+
+// The store is the bot's inbox.
+var _ bot.Inbox = (*store.Store)(nil)
 
 // redisLog sends go-redis's own messages (pool and dial trouble) to the
 // process logger at debug level; the errors that matter reach callers anyway.

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"carebot/bot"
+	"carebot/config"
+	"carebot/slackfake"
+	"carebot/ticket"
+)
+
+// press clicks the button with actionID in a post, as user.
+func (h *harness) press(p slackfake.Post, actionID, user string) slackfake.Envelope {
+	h.t.Helper()
+	env, err := h.fake.Press(p, actionID, user)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return env
+}
+
+// nextPost waits for the bot's next post in m's thread after the n it has made.
+func (h *harness) nextPost(m slackfake.Message, n int) slackfake.Post {
+	h.t.Helper()
+	var got slackfake.Post
+	h.eventually(fmt.Sprintf("post %d in the thread", n+1), func() bool {
+		i := 0
+		for _, p := range h.fake.Posts() {
+			if p.Channel == m.Channel && p.ThreadTS == m.TS && !p.Ephemeral {
+				if i == n {
+					got = p
+					return true
+				}
+				i++
+			}
+		}
+		return false
+	})
+	return got
+}
+
+func (h *harness) ticket(user string) *ticket.Ticket {
+	h.t.Helper()
+	ts := h.tickets(user)
+	if len(ts) != 1 {
+		h.t.Fatalf("%s has %d tickets, want 1", user, len(ts))
+	}
+	return ts[0]
+}
+
+func TestTriageQuestionsAnsweredByButtonAndText(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	h.start(bot.Options{})
+
+	m := h.fake.DM(nurse(1), "label printer on 4 West keeps jamming")
+	first := h.nextPost(m, 0)
+	if !strings.Contains(first.Text, "IT-1") || !strings.Contains(first.Text, "Is patient care affected?") {
+		t.Fatalf("first reply = %q; want the ticket ID and the patient-care question", first.Text)
+	}
+	if tk := h.ticket(nurse(1)); tk.Status != ticket.StatusTriage {
+		t.Fatalf("status while asking = %s", tk.Status)
+	}
+
+	// A button pressed by someone else changes nothing.
+	other := h.press(first, "triage_care_blocked", nurse(9))
+	h.eventually("the stranger is told off", func() bool {
+		return responseTo(h, other.ResponseURL, "Only the person who reported")
+	})
+
+	h.press(first, "triage_care_blocked", nurse(1))
+	second := h.nextPost(m, 1)
+	if !strings.Contains(second.Text, "Who is affected?") {
+		t.Fatalf("second question = %q; want scope", second.Text)
+	}
+	h.fake.ChannelMessage(m.Channel, nurse(1), "just me", m.TS)
+	third := h.nextPost(m, 2)
+	if !strings.Contains(third.Text, "asset tag") {
+		t.Fatalf("third question = %q; want the device", third.Text)
+	}
+	h.fake.ChannelMessage(m.Channel, nurse(1), "PRN-4W-02", m.TS)
+	routed := h.nextPost(m, 3)
+	tk := h.ticket(nurse(1))
+	if tk.Status != ticket.StatusOpen || tk.Care != "blocked" || tk.Scope != "one" || tk.Device != "PRN-4W-02" {
+		t.Fatalf("ticket after triage = %+v", tk)
+	}
+	if tk.Priority > ticket.P2 || tk.Reasons == "" {
+		t.Errorf("a clinical printer blocking care got %s (%q); want at least P2 with reasons", tk.Priority, tk.Reasons)
+	}
+	if !strings.Contains(routed.Text, tk.Priority.String()) || !strings.Contains(routed.Text, tk.Reasons) {
+		t.Errorf("routing message %q does not give the priority and its reasons", routed.Text)
+	}
+}
+
+func responseTo(h *harness, url, want string) bool {
+	for _, p := range h.fake.ResponseURLPosts() {
+		if p.URL == url && strings.Contains(p.Text, want) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestP1ReportSkipsQuestions(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	h.start(bot.Options{})
+
+	m := h.fake.DM(nurse(1), "Epic is down for the whole ED, can't chart or give meds, patients waiting")
+	reply := h.replyTo(m)
+	tk := h.ticket(nurse(1))
+	if tk.Status != ticket.StatusOpen || tk.Priority != ticket.P1 {
+		t.Fatalf("outage report = %s %s; want open P1 at once", tk.Status, tk.Priority)
+	}
+	if strings.Contains(reply.Text, "?") || !strings.Contains(reply.Text, "P1") {
+		t.Errorf("reply to a P1 report = %q; want no question and the priority", reply.Text)
+	}
+}
+
+func TestCancelWithdrawsReportInTriage(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	h.start(bot.Options{})
+
+	m := h.fake.DM(nurse(1), "monitor flickering on the WOW")
+	h.nextPost(m, 0)
+	h.fake.ChannelMessage(m.Channel, nurse(1), "Cancel", m.TS)
+	if got := h.nextPost(m, 1); !strings.Contains(got.Text, "withdrawn") {
+		t.Fatalf("reply to cancel = %q", got.Text)
+	}
+	if tk := h.ticket(nurse(1)); tk.Status != ticket.StatusCancelled {
+		t.Fatalf("status after cancel = %s", tk.Status)
+	}
+}
+
+func TestSilentRequesterIsRoutedAfterTimeout(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	h.start(bot.Options{})
+
+	m := h.fake.DM(nurse(1), "scanner not reading wristbands in ICU")
+	h.nextPost(m, 0)
+	h.clock.Advance(h.cfg.TriageTimeout - time.Second)
+	time.Sleep(100 * time.Millisecond) // several sweeps run; none may route it yet
+	if tk := h.ticket(nurse(1)); tk.Status != ticket.StatusTriage {
+		t.Fatalf("routed %s before the timeout", tk.Status)
+	}
+	h.clock.Advance(time.Second)
+	got := h.nextPost(m, 1)
+	if !strings.Contains(got.Text, "haven't heard back") {
+		t.Fatalf("timeout message = %q", got.Text)
+	}
+	tk := h.ticket(nurse(1))
+	if tk.Status != ticket.StatusOpen || tk.Priority == 0 || tk.Reasons == "" {
+		t.Fatalf("after the timeout: %+v", tk)
+	}
+}
+
+func TestSelfHelp(t *testing.T) {
+	t.Parallel()
+	newSelfHelpHarness := func(t *testing.T) *harness {
+		h := newHarness(t, harnessOptions{})
+		h.cfg.SelfHelp = []config.SelfHelp{{Keywords: []string{"password", "reset"}, Answer: "Reset it at the self-service portal or call x4357."}}
+		h.start(bot.Options{})
+		return h
+	}
+	t.Run("that fixed it closes the ticket as self-served", func(t *testing.T) {
+		t.Parallel()
+		h := newSelfHelpHarness(t)
+		m := h.fake.DM(nurse(1), "forgot my password again")
+		offer := h.nextPost(m, 0)
+		if !strings.Contains(offer.Text, "self-service portal") {
+			t.Fatalf("offer = %q", offer.Text)
+		}
+		h.press(offer, "selfhelp_fixed", nurse(1))
+		h.eventually("the ticket is closed as self-served", func() bool {
+			tk := h.ticket(nurse(1))
+			return tk.Status == ticket.StatusResolved && tk.Resolution == ticket.ResolutionSelfServed
+		})
+	})
+	t.Run("I still need help goes on with triage", func(t *testing.T) {
+		t.Parallel()
+		h := newSelfHelpHarness(t)
+		m := h.fake.DM(nurse(1), "password reset didn't work, locked out")
+		offer := h.nextPost(m, 0)
+		h.press(offer, "selfhelp_more", nurse(1))
+		next := h.nextPost(m, 1)
+		if !strings.Contains(next.Text, "?") && !strings.Contains(next.Text, "Thanks") {
+			t.Fatalf("after 'I still need help': %q", next.Text)
+		}
+		if tk := h.ticket(nurse(1)); tk.Status == ticket.StatusResolved {
+			t.Fatal("the ticket was closed although the requester still needs help")
+		}
+	})
+}
+
+func TestSSNLeavesNoTrace(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	h.start(bot.Options{})
+
+	const ssn = "219-09-9999"
+	m := h.fake.DM(nurse(1), "label printer on 4 West jammed printing for pt SSN "+ssn+" please fix")
+	h.nextPost(m, 0)
+	h.eventually("the private reminder", func() bool {
+		for _, p := range h.fake.Posts() {
+			if p.Ephemeral && p.User == nurse(1) && strings.Contains(p.Text, "Social Security number") {
+				return true
+			}
+		}
+		return false
+	})
+	h.fake.ChannelMessage(m.Channel, nurse(1), "also his SSN is "+ssn, m.TS)
+	time.Sleep(300 * time.Millisecond)
+
+	if tk := h.ticket(nurse(1)); strings.Contains(tk.Summary, ssn) || !strings.Contains(tk.Summary, "[SSN removed]") {
+		t.Errorf("summary = %q", tk.Summary)
+	}
+	for _, p := range h.fake.Posts() {
+		text, blocks := p.Current()
+		if strings.Contains(text, ssn) || strings.Contains(string(blocks), ssn) {
+			t.Errorf("a post carries the SSN: %q", text)
+		}
+	}
+	h.mustNotLog(ssn, "219-09", "9999")
+	opts, _ := redis.ParseURL(h.redisURL)
+	rdb := redis.NewClient(opts)
+	defer rdb.Close()
+	ctx := context.Background()
+	keys, err := rdb.Keys(ctx, "carebot:{"+h.fake.TeamID()+"}:*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		if v := readKey(t, rdb, k); strings.Contains(v, ssn) {
+			t.Errorf("Redis key %s holds the SSN", k)
+		}
+	}
+}
+
+// readKey renders every value of a Redis key as text, whatever its type.
+func readKey(t *testing.T, rdb *redis.Client, key string) string {
+	t.Helper()
+	ctx := context.Background()
+	typ, err := rdb.Type(ctx, key).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	switch typ {
+	case "string":
+		v, err = rdb.Get(ctx, key).Result()
+	case "hash":
+		v, err = rdb.HGetAll(ctx, key).Result()
+	case "zset":
+		v, err = rdb.ZRangeWithScores(ctx, key, 0, -1).Result()
+	case "stream":
+		v, err = rdb.XRange(ctx, key, "-", "+").Result()
+	case "list":
+		v, err = rdb.LRange(ctx, key, 0, -1).Result()
+	case "set":
+		v, err = rdb.SMembers(ctx, key).Result()
+	default:
+		t.Fatalf("key %s has type %s", key, typ)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprint(v)
+}

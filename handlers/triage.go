@@ -1,0 +1,425 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"github.com/slack-go/slack"
+
+	"carebot/bot"
+	"carebot/store"
+	"carebot/ticket"
+	"carebot/triage"
+)
+
+// The action IDs of triage buttons. Slack wants action IDs unique within a
+// message, so each answer has its own; the button's value is the ticket number.
+const (
+	ActionCareBlocked   = "triage_care_blocked"
+	ActionCareSlowed    = "triage_care_slowed"
+	ActionCareNone      = "triage_care_none"
+	ActionScopeOne      = "triage_scope_one"
+	ActionScopeUnit     = "triage_scope_unit"
+	ActionScopeSite     = "triage_scope_site"
+	ActionSkipDevice    = "triage_device_skip"
+	ActionSelfHelpFixed = "selfhelp_fixed"
+	ActionSelfHelpMore  = "selfhelp_more"
+)
+
+// askedSelfHelp is Conversation.Asked while a self-help answer is offered.
+const askedSelfHelp = "selfhelp"
+
+// button is one answer button of a triage question.
+type button struct {
+	action, label, value string
+	style                slack.Style
+}
+
+// buttonsFor lists the answer buttons of a question, in the order shown.
+func buttonsFor(q triage.Question) []button {
+	switch q {
+	case triage.AskCare:
+		return []button{
+			{ActionCareBlocked, "Blocked", string(triage.CareBlocked), slack.StyleDanger},
+			{ActionCareSlowed, "Slowed, workaround", string(triage.CareSlowed), ""},
+			{ActionCareNone, "Not affected", string(triage.CareNone), ""},
+		}
+	case triage.AskScope:
+		return []button{
+			{ActionScopeOne, "Just me", string(triage.ScopeOne), ""},
+			{ActionScopeUnit, "My unit", string(triage.ScopeUnit), ""},
+			{ActionScopeSite, "Several units", string(triage.ScopeSite), ""},
+		}
+	case triage.AskDevice:
+		return []button{{ActionSkipDevice, "Skip", "", ""}}
+	}
+	return nil
+}
+
+// prompt is how a question is put to the requester.
+func prompt(q triage.Question) string {
+	switch q {
+	case triage.AskCare:
+		return "*Is patient care affected?*"
+	case triage.AskScope:
+		return "*Who is affected?*"
+	case triage.AskLocation:
+		return "*Where are you?* Reply here with the unit and room, for example _4 West rm 412_."
+	case triage.AskDevice:
+		return "*What is the asset tag on the device?* It's the sticker, for example _WOW-4W-03_. Reply here, or skip."
+	}
+	return ""
+}
+
+// answerLabel is how an answer is shown once given.
+func answerLabel(q triage.Question, value string) string {
+	for _, b := range buttonsFor(q) {
+		if b.value == value && value != "" {
+			return b.label
+		}
+	}
+	if value == "" {
+		return "skipped"
+	}
+	return value
+}
+
+// questionBlocks renders a question with its buttons.
+func questionBlocks(n int64, q triage.Question) []slack.Block {
+	blocks := []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, prompt(q), false, false), nil, nil)}
+	var elems []slack.BlockElement
+	for _, b := range buttonsFor(q) {
+		btn := slack.NewButtonBlockElement(b.action, strconv.FormatInt(n, 10), slack.NewTextBlockObject(slack.PlainTextType, b.label, false, false))
+		btn.Style = b.style
+		elems = append(elems, btn)
+	}
+	if len(elems) > 0 {
+		blocks = append(blocks, slack.NewActionBlock("triage_"+string(q), elems...))
+	}
+	return append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, "Say _cancel_ to withdraw the report.", false, false)))
+}
+
+// draftOf rebuilds what triage knows of a ticket, to apply an answer to it.
+func draftOf(t *ticket.Ticket) triage.Draft {
+	return triage.Draft{
+		Text: t.Summary, Category: t.Category, Categories: []ticket.Category{t.Category},
+		Location: t.Location, Device: t.Device, Callback: t.Callback, System: t.System,
+		Signals: triage.Signals{Care: triage.Care(t.Care), Scope: triage.Scope(t.Scope)},
+	}
+}
+
+// setDraft copies what triage knows into the ticket, with its priority.
+func (h *Handlers) setDraft(t *ticket.Ticket, d triage.Draft) {
+	t.Category, t.Location, t.Device, t.Callback, t.System = d.Category, d.Location, d.Device, d.Callback, d.System
+	t.Care, t.Scope = string(d.Signals.Care), string(d.Signals.Scope)
+	p := triage.Prioritize(d, h.triage)
+	t.Priority, t.Reasons = p.Level, strings.Join(p.Reasons, " · ")
+}
+
+// openQuestions keeps the pending questions that are still open for d, in
+// their order; none once the ticket has P1 signals.
+func (h *Handlers) openQuestions(d triage.Draft, pending []string) []string {
+	open := triage.Questions(d, h.triage)
+	var out []string
+	for _, q := range pending {
+		if slices.Contains(open, triage.Question(q)) {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// answer applies the requester's answer to the question asked and moves the
+// conversation on: the next question, or routing when none is left. once
+// names the message or press, so a repeat changes nothing.
+func (h *Handlers) answer(ctx context.Context, n int64, q triage.Question, value, once string) (*ticket.Ticket, []string, error) {
+	for range 3 {
+		t, conv, err := h.store.TicketAndConversation(ctx, n)
+		if err != nil {
+			return nil, nil, err
+		}
+		if t.Status != ticket.StatusTriage || conv == nil || conv.Asked != string(q) {
+			return t, nil, errStale
+		}
+		now := h.clock.Now()
+		d := draftOf(t).With(q, value)
+		h.setDraft(t, d)
+		t.UpdatedAt = now
+		events := []ticket.Event{{At: now, Actor: t.Requester, Kind: ticket.EventAnswered, Text: string(q) + ": " + answerLabel(q, value)}}
+		next := h.openQuestions(d, conv.Pending)
+		change := store.Change{Ticket: t, Once: once}
+		if len(next) == 0 {
+			t.Status = ticket.StatusOpen
+			events = append(events, ticket.Event{At: now, Actor: "carebot", Kind: ticket.EventRouted, Text: t.Priority.String()})
+		} else {
+			change.Conversation = &store.Conversation{Asked: next[0], Pending: next[1:]}
+			change.Deadline = now.Add(h.cfg.TriageTimeout)
+		}
+		change.Events = events
+		switch err := h.store.Update(ctx, change); {
+		case errors.Is(err, store.ErrConflict):
+			continue
+		case err != nil:
+			return nil, nil, err
+		}
+		return t, next, nil
+	}
+	return nil, nil, fmt.Errorf("answer on ticket %d: %w", n, store.ErrConflict)
+}
+
+// errStale means a question was answered after the conversation moved on.
+var errStale = errors.New("question no longer open")
+
+// continueTriage tells the requester what happens next: the next question,
+// or where the ticket went.
+func (h *Handlers) continueTriage(ctx context.Context, t *ticket.Ticket, next []string) error {
+	if len(next) > 0 {
+		q := triage.Question(next[0])
+		_, err := h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS),
+			slack.MsgOptionText(plain(prompt(q)), false), slack.MsgOptionBlocks(questionBlocks(t.Number, q)...))
+		return err
+	}
+	_, err := h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(h.routedText(t), false))
+	return err
+}
+
+// routedText tells the requester their ticket left triage, with its
+// priority and why.
+func (h *Handlers) routedText(t *ticket.Ticket) string {
+	return fmt.Sprintf("Thanks. *%s* is %s", h.id(t.Number), h.whereNow(t))
+}
+
+// whereNow says a routed ticket's priority, why, and which team has it.
+func (h *Handlers) whereNow(t *ticket.Ticket) string {
+	team := "IT"
+	if tm := h.cfg.TeamFor(t.Category); tm != nil {
+		team = tm.Name
+	}
+	return fmt.Sprintf("*%s* (%s) and is with %s now. I'll post every update in this thread.", t.Priority, t.Reasons, team)
+}
+
+// onTriageButton handles an answer button.
+func (h *Handlers) onTriageButton(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (*bot.Reply, error) {
+	var q triage.Question
+	var value string
+	for _, qq := range []triage.Question{triage.AskCare, triage.AskScope, triage.AskDevice} {
+		for _, b := range buttonsFor(qq) {
+			if b.action == action.ActionID {
+				q, value = qq, b.value
+			}
+		}
+	}
+	n, err := strconv.ParseInt(action.Value, 10, 64)
+	if q == "" || err != nil {
+		return &bot.Reply{Text: "That button is not one I know; please answer in the thread."}, nil
+	}
+	t, err := h.store.Ticket(ctx, n)
+	if ticket.IsNotFound(err) {
+		return &bot.Reply{Text: "I can't find that ticket any more."}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if t.Requester != cb.User.ID {
+		return &bot.Reply{Text: fmt.Sprintf("Only the person who reported %s can answer its questions.", h.id(n))}, nil
+	}
+	t, next, err := h.answer(ctx, n, q, value, fmt.Sprintf("press:%d:%s", n, q))
+	switch {
+	case errors.Is(err, errStale), errors.Is(err, store.ErrAlreadyApplied):
+		return &bot.Reply{Text: "That question has been answered already."}, nil
+	case err != nil:
+		return nil, err
+	}
+	h.log.WithFields(logrus.Fields{"ticket": h.id(n), "question": q}).Info("triage answered by button")
+	if err := h.continueTriage(ctx, t, next); err != nil {
+		return nil, err
+	}
+	return answered(cb, fmt.Sprintf("%s *%s* ✓", plain(prompt(q)), answerLabel(q, value))), nil
+}
+
+// answered replaces a question message with the question and its answer,
+// keeping everything but the buttons.
+func answered(cb slack.InteractionCallback, note string) *bot.Reply {
+	var kept []slack.Block
+	for _, b := range cb.Message.Blocks.BlockSet {
+		switch b.BlockType() {
+		case slack.MBTAction, slack.MBTContext:
+			continue
+		case slack.MBTSection:
+			if s, ok := b.(*slack.SectionBlock); ok && s.Text != nil && strings.HasPrefix(s.Text.Text, "*") {
+				continue // the question itself: the note repeats it with the answer
+			}
+		}
+		kept = append(kept, b)
+	}
+	kept = append(kept, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, note, false, false), nil, nil))
+	return &bot.Reply{Text: note, Blocks: kept, ReplaceOriginal: true}
+}
+
+// plain is a prompt's first sentence without markup, for notification text.
+func plain(s string) string {
+	s, _, _ = strings.Cut(s, "* ")
+	return strings.Trim(s, "*")
+}
+
+// onSelfHelp handles "That fixed it" and "I still need help".
+func (h *Handlers) onSelfHelp(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (*bot.Reply, error) {
+	n, err := strconv.ParseInt(action.Value, 10, 64)
+	if err != nil {
+		return &bot.Reply{Text: "That button is not one I know."}, nil
+	}
+	fixed := action.ActionID == ActionSelfHelpFixed
+	for range 3 {
+		t, conv, err := h.store.TicketAndConversation(ctx, n)
+		if ticket.IsNotFound(err) {
+			return &bot.Reply{Text: "I can't find that ticket any more."}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if t.Requester != cb.User.ID {
+			return &bot.Reply{Text: fmt.Sprintf("Only the person who reported %s can answer.", h.id(n))}, nil
+		}
+		if t.Status != ticket.StatusTriage || conv == nil || conv.Asked != askedSelfHelp {
+			return &bot.Reply{Text: "That has been answered already."}, nil
+		}
+		now := h.clock.Now()
+		t.UpdatedAt = now
+		change := store.Change{Ticket: t, Once: fmt.Sprintf("press:%d:selfhelp", n)}
+		var next []string
+		if fixed {
+			t.Status, t.Resolution = ticket.StatusResolved, ticket.ResolutionSelfServed
+			change.Events = []ticket.Event{{At: now, Actor: t.Requester, Kind: ticket.EventSelfServed}}
+		} else {
+			next = h.openQuestions(draftOf(t), conv.Pending)
+			change.Events = []ticket.Event{{At: now, Actor: t.Requester, Kind: ticket.EventAnswered, Text: "self-help: still needs help"}}
+			if len(next) == 0 {
+				t.Status = ticket.StatusOpen
+				change.Events = append(change.Events, ticket.Event{At: now, Actor: "carebot", Kind: ticket.EventRouted, Text: t.Priority.String()})
+			} else {
+				change.Conversation = &store.Conversation{Asked: next[0], Pending: next[1:]}
+				change.Deadline = now.Add(h.cfg.TriageTimeout)
+			}
+		}
+		switch err := h.store.Update(ctx, change); {
+		case errors.Is(err, store.ErrConflict):
+			continue
+		case errors.Is(err, store.ErrAlreadyApplied):
+			return &bot.Reply{Text: "That has been answered already."}, nil
+		case err != nil:
+			return nil, err
+		}
+		outcome := "more_help"
+		if fixed {
+			outcome = "fixed"
+		}
+		h.metrics.SelfHelp.WithLabelValues(outcome).Inc()
+		h.log.WithFields(logrus.Fields{"ticket": h.id(n), "outcome": outcome}).Info("self-help answered")
+		if fixed {
+			return answered(cb, fmt.Sprintf("Glad that fixed it. I've closed *%s*; write to me again any time.", h.id(n))), nil
+		}
+		if err := h.continueTriage(ctx, t, next); err != nil {
+			return nil, err
+		}
+		return answered(cb, "OK, a person will help. A couple of questions first:"), nil
+	}
+	return nil, fmt.Errorf("self-help on ticket %d: %w", n, store.ErrConflict)
+}
+
+// cancelWords withdraw a report still in triage when they are the whole reply.
+var cancelWords = []string{"cancel", "cancel it", "never mind", "nevermind", "nvm", "please cancel", "cancel please", "withdraw"}
+
+func isCancel(text string) bool {
+	return slices.Contains(cancelWords, strings.Trim(strings.ToLower(strings.TrimSpace(text)), ".!"))
+}
+
+// cancel withdraws a ticket still in triage.
+func (h *Handlers) cancel(ctx context.Context, t *ticket.Ticket, once string) error {
+	for range 3 {
+		now := h.clock.Now()
+		t.Status, t.UpdatedAt = ticket.StatusCancelled, now
+		err := h.store.Update(ctx, store.Change{Ticket: t, Once: once,
+			Events: []ticket.Event{{At: now, Actor: t.Requester, Kind: ticket.EventCancelled}}})
+		switch {
+		case errors.Is(err, store.ErrConflict):
+			if t, _, err = h.store.TicketAndConversation(ctx, t.Number); err != nil {
+				return err
+			}
+			if t.Status != ticket.StatusTriage {
+				return nil
+			}
+			continue
+		case errors.Is(err, store.ErrAlreadyApplied):
+			return nil
+		case err != nil:
+			return err
+		}
+		h.log.WithField("ticket", h.id(t.Number)).Info("ticket cancelled in triage")
+		_, err = h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(
+			fmt.Sprintf("OK, I've withdrawn *%s*. Write to me again any time.", h.id(t.Number)), false))
+		return err
+	}
+	return fmt.Errorf("cancel ticket %d: %w", t.Number, store.ErrConflict)
+}
+
+// SweepTriage routes every ticket whose requester has not answered within
+// the triage timeout, with what is known: the unknown answers count as the
+// more urgent ones. Every replica may run it; each ticket is handed to one.
+func (h *Handlers) SweepTriage(ctx context.Context) error {
+	due, err := h.store.DueTriage(ctx, h.clock.Now(), triageLease, 50)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, n := range due {
+		if err := h.timeOut(ctx, n); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// triageLease is how long a replica has to route a timed-out ticket before
+// another replica may take it.
+const triageLease = time.Minute
+
+func (h *Handlers) timeOut(ctx context.Context, n int64) error {
+	for range 3 {
+		t, _, err := h.store.TicketAndConversation(ctx, n)
+		if ticket.IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		now := h.clock.Now()
+		change := store.Change{Ticket: t}
+		routed := t.Status == ticket.StatusTriage
+		if routed {
+			h.setDraft(t, draftOf(t))
+			t.Status, t.UpdatedAt = ticket.StatusOpen, now
+			change.Events = []ticket.Event{{At: now, Actor: "carebot", Kind: ticket.EventRouted,
+				Text: t.Priority.String() + ", no answer within " + h.cfg.TriageTimeout.String()}}
+		}
+		switch err := h.store.Update(ctx, change); {
+		case errors.Is(err, store.ErrConflict):
+			continue
+		case err != nil:
+			return err
+		}
+		if !routed {
+			return nil
+		}
+		h.log.WithField("ticket", h.id(n)).Info("triage timed out; ticket routed")
+		_, err = h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(
+			"I haven't heard back, so I've sent it on with what I know. "+h.routedText(t), false))
+		return err
+	}
+	return fmt.Errorf("time out ticket %d: %w", n, store.ErrConflict)
+}

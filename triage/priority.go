@@ -1,0 +1,223 @@
+package triage
+
+import (
+	"fmt"
+	"strings"
+
+	"carebot/ticket"
+)
+
+// The priority rules (DESIGN.md §2): ITIL impact × urgency, as clinical
+// service desks use it.
+//
+// Impact starts at the category's service impact (Options.Impacts, or the
+// built-in default). Scope moves it: several units or the site make it
+// high; one person lowers it one step (never below low); a unit, or an
+// unknown scope, leaves it. When unsure the higher priority wins, so an
+// unknown scope counts as a unit.
+//
+// Urgency comes from patient care: blocked is high, slowed or a workaround
+// medium, not affected low. Unknown care counts as slowed (medium). Urgency
+// words ("stat", "code blue", "rapid response", "patients waiting", "med
+// pass", "OR waiting", "surgery delayed", ...) make urgency high whatever the
+// care answer.
+//
+// The matrix:
+//
+//	impact \ urgency   high  medium  low
+//	high               P1    P2      P3
+//	medium             P2    P3      P4
+//	low                P3    P4      P4
+//
+// Then, in this order:
+//  1. Printers and workstations in a clinical area (a location is known, or
+//     the message is about patients, meds, wristbands or labels) are at least
+//     P2 when patient care is blocked.
+//  2. A requester's answers never take a ticket below what its service sets
+//     on its own: high × low, so a high-impact service (EHR, network,
+//     medication cabinets, device integration) is never below P3 however
+//     narrow or harmless the requester says it is.
+//  3. Access requests are never above P3.
+//
+// Prioritize also reads urgency words and clinical mentions from Draft.Text,
+// so a draft rebuilt from a stored ticket (text, category, location, care,
+// scope) gets the same priority as the parsed one.
+
+// level is an impact or urgency step: 3 high, 2 medium, 1 low.
+type level int
+
+const (
+	levelLow level = iota + 1
+	levelMedium
+	levelHigh
+)
+
+func impactLevel(i Impact) level {
+	switch i {
+	case ImpactHigh:
+		return levelHigh
+	case ImpactMedium:
+		return levelMedium
+	}
+	return levelLow
+}
+
+func (l level) String() string {
+	switch l {
+	case levelHigh:
+		return "high"
+	case levelMedium:
+		return "medium"
+	}
+	return "low"
+}
+
+// matrix is the impact × urgency table.
+func matrix(impact, urgency level) ticket.Priority {
+	switch impact + urgency {
+	case 6:
+		return ticket.P1
+	case 5:
+		return ticket.P2
+	case 4:
+		return ticket.P3
+	}
+	return ticket.P4
+}
+
+// ImpactOf returns the service impact of a category: the configured one, or
+// the built-in default, or low.
+func ImpactOf(c ticket.Category, opts Options) Impact {
+	if i, ok := opts.Impacts[c]; ok && (i == ImpactHigh || i == ImpactMedium || i == ImpactLow) {
+		return i
+	}
+	if i, ok := impactDefaults[c]; ok {
+		return i
+	}
+	return ImpactLow
+}
+
+// Prioritize computes the priority of a draft with the reasons for it, as
+// short fragments ("EHR is high impact", "unit-wide", "patient care
+// blocked") that callers join with " · ".
+func Prioritize(d Draft, opts Options) Priority {
+	service := impactLevel(ImpactOf(d.Category, opts))
+	reasons := []string{fmt.Sprintf("%s is %s impact", serviceName(d.Category), service)}
+
+	impact := service
+	switch d.Signals.Scope {
+	case ScopeSite:
+		impact = levelHigh
+		reasons = append(reasons, "several units")
+	case ScopeOne:
+		impact = max(service-1, levelLow)
+		reasons = append(reasons, "one person")
+	case ScopeUnit:
+		reasons = append(reasons, "unit-wide")
+	default:
+		reasons = append(reasons, "scope unknown, counted as unit-wide")
+	}
+
+	urgent, clinical := d.Signals.Urgent, false
+	if d.Text != "" {
+		sig := readSignals(textTerms(d.Text), &locationMarks{})
+		urgent = mergeWords(urgent, sig.urgent)
+		clinical = sig.clinical
+	}
+	var urgency level
+	switch d.Signals.Care {
+	case CareBlocked:
+		urgency = levelHigh
+		reasons = append(reasons, "patient care blocked")
+	case CareSlowed:
+		urgency = levelMedium
+		reasons = append(reasons, "patient care slowed")
+	case CareNone:
+		urgency = levelLow
+		reasons = append(reasons, "patient care not affected")
+	default:
+		urgency = levelMedium
+		if len(urgent) == 0 {
+			reasons = append(reasons, "patient care unknown, counted as slowed")
+		}
+	}
+	if len(urgent) > 0 {
+		urgency = levelHigh
+		reasons = append(reasons, "urgent: "+strings.Join(urgent, ", "))
+	}
+
+	p := matrix(impact, urgency)
+	if (d.Category == ticket.CategoryPrinter || d.Category == ticket.CategoryWorkstation) &&
+		d.Signals.Care == CareBlocked && (d.Location != "" || clinical) && p > ticket.P2 {
+		p = ticket.P2
+		reasons = append(reasons, "clinical area, care blocked: at least P2")
+	}
+	if floor := matrix(service, levelLow); p > floor {
+		p = floor
+		reasons = append(reasons, fmt.Sprintf("%s service: at least %s", service, floor))
+	}
+	if d.Category == ticket.CategoryAccess && p < ticket.P3 {
+		p = ticket.P3
+		reasons = append(reasons, "access request: at most P3")
+	}
+	return Priority{Level: p, Reasons: reasons}
+}
+
+// serviceName is how the reasons name a category's service.
+func serviceName(c ticket.Category) string {
+	switch c {
+	case ticket.CategoryEHR:
+		return "EHR"
+	case ticket.CategoryLogin:
+		return "Login"
+	case ticket.CategoryWorkstation:
+		return "Workstation"
+	case ticket.CategoryPrinter:
+		return "Printer"
+	case ticket.CategoryScanner:
+		return "Barcode scanner"
+	case ticket.CategoryNetwork:
+		return "Network"
+	case ticket.CategoryPhone:
+		return "Phone"
+	case ticket.CategoryDevice:
+		return "Device integration"
+	case ticket.CategoryImaging:
+		return "Imaging"
+	case ticket.CategoryPharmacy:
+		return "Medication cabinet"
+	case ticket.CategoryAccess:
+		return "Access request"
+	case ticket.CategoryOther, "":
+		return "Other"
+	}
+	return string(c)
+}
+
+// textTerms splits text and corrects its misspellings.
+func textTerms(text string) []term {
+	ts := splitTerms(text)
+	correct(ts, isKnownWord)
+	return ts
+}
+
+// mergeWords returns a followed by the words of b it lacks.
+func mergeWords(a, b []string) []string {
+	out := a
+	for _, w := range b {
+		found := false
+		for _, x := range out {
+			if x == w {
+				found = true
+				break
+			}
+		}
+		if !found {
+			if len(out) == len(a) {
+				out = append([]string(nil), a...)
+			}
+			out = append(out, w)
+		}
+	}
+	return out
+}

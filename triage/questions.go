@@ -1,0 +1,37 @@
+package triage
+
+import "carebot/ticket"
+
+// MaxQuestions is how many triage questions carebot asks at most.
+const MaxQuestions = 3
+
+// Questions returns the triage questions still open for a draft, at most
+// MaxQuestions, in the order they are asked: patient care (when the message
+// did not say), scope (when it did not say), location (when none was named)
+// and the device's asset tag (hardware categories only: workstation,
+// printer, scanner, phone, device; when none was named). Access requests are
+// about one person's account, so they are asked neither scope nor location.
+// A draft that is already P1 gets no questions: an outage is never delayed
+// for them.
+func Questions(d Draft, opts Options) []Question {
+	if Prioritize(d, opts).Level == ticket.P1 {
+		return nil
+	}
+	var qs []Question
+	if d.Signals.Care == CareUnknown {
+		qs = append(qs, AskCare)
+	}
+	if d.Signals.Scope == ScopeUnknown && d.Category != ticket.CategoryAccess {
+		qs = append(qs, AskScope)
+	}
+	if d.Location == "" && d.Category != ticket.CategoryAccess {
+		qs = append(qs, AskLocation)
+	}
+	if d.Device == "" && isHardware(d.Category) {
+		qs = append(qs, AskDevice)
+	}
+	if len(qs) > MaxQuestions {
+		qs = qs[:MaxQuestions]
+	}
+	return qs
+}
