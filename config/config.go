@@ -105,7 +105,8 @@ type CategorySpec struct {
 }
 
 // SelfHelp is an answer offered before a ticket is routed when the message
-// has all of Keywords.
+// names any of Keywords (a whole word or phrase); the first entry that
+// matches is offered.
 type SelfHelp struct {
 	Keywords []string // lower case
 	Answer   string

@@ -57,15 +57,38 @@ func (h *Handlers) onMention(ctx context.Context, ev bot.Event) error {
 	return h.report(ctx, report{user: m.User, channel: m.Channel, ts: m.TimeStamp, threadTS: m.ThreadTimeStamp, text: text, source: ticket.SourceMention})
 }
 
-// slackMarkup matches Slack's mention, channel and link markup, which a
-// report's words do not need.
-var slackMarkup = regexp.MustCompile(`<[@#!][^>]*>`)
+// slackMarkup matches Slack's markup for mentions (<@U…>), special mentions
+// (<!channel>), channels (<#C…|name>) and links (<https://…|label>).
+var slackMarkup = regexp.MustCompile(`<([@#!]?)([^>|]*)(?:\|([^>]*))?>`)
+
+// plainWords turns Slack markup into plain words, so a report never carries,
+// and carebot never echoes, a live mention: mentions go, a channel becomes
+// "#name", a link its label or bare address. Slack sends "&" as "&amp;"
+// ("L&amp;D"); that is undone, while "&lt;" and "&gt;" stay escaped so
+// that typed markup can never turn live when it is shown again.
+func plainWords(text string) string {
+	text = slackMarkup.ReplaceAllStringFunc(text, func(m string) string {
+		p := slackMarkup.FindStringSubmatch(m)
+		switch {
+		case p[1] == "@" || p[1] == "!":
+			return " "
+		case p[1] == "#" && p[3] != "":
+			return "#" + p[3]
+		case p[1] == "#":
+			return " "
+		case p[3] != "":
+			return p[3]
+		}
+		return p[2]
+	})
+	return strings.ReplaceAll(text, "&amp;", "&")
+}
 
 func (h *Handlers) report(ctx context.Context, r report) error {
 	log := h.log.WithFields(logrus.Fields{"user": r.user, "channel": r.channel})
 	// The bot's Scrub redacted the text before it was stored; redacting again
 	// is a no-op then, and counting the markers tells what was removed.
-	text, _ := triage.Redact(triage.Clean(slackMarkup.ReplaceAllString(r.text, " ")), h.cfg.PHI.Patterns)
+	text, _ := triage.Redact(triage.Clean(plainWords(r.text)), h.cfg.PHI.Patterns)
 	phi := triage.Found(text, h.cfg.PHI.Patterns)
 	for _, f := range phi {
 		h.metrics.PHIDetections.WithLabelValues(f.Type).Add(float64(f.Count))

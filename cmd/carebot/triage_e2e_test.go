@@ -274,3 +274,23 @@ func readKey(t *testing.T, rdb *redis.Client, key string) string {
 	}
 	return fmt.Sprint(v)
 }
+
+func TestSlackMarkupIsNeverStoredOrEchoed(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	h.start(bot.Options{})
+
+	m := h.fake.DM(nurse(1), "<!channel> <@U0SOMEONE> printer on <#C0DESK|desk> 4 West jammed, see <https://intranet/kb|the KB>")
+	h.nextPost(m, 0)
+	tk := h.ticket(nurse(1))
+	for _, markup := range []string{"<!channel>", "<@U0SOMEONE>", "<#C0DESK", "<https://"} {
+		if strings.Contains(tk.Summary, markup) {
+			t.Errorf("summary %q keeps Slack markup %s", tk.Summary, markup)
+		}
+	}
+	for _, p := range h.fake.Posts() {
+		if text, _ := p.Current(); strings.Contains(text, "<!channel>") || strings.Contains(text, "<@U0SOMEONE>") {
+			t.Errorf("a post echoes a live mention: %q", text)
+		}
+	}
+}
