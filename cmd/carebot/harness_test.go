@@ -63,6 +63,8 @@ func newHarness(t testing.TB, o harnessOptions) *harness {
 		slackfake.WithPingInterval(time.Second),
 	}, o.fake...)...)
 	t.Cleanup(h.fake.Close)
+	// Whatever a test did, no token may reach the logs.
+	t.Cleanup(func() { h.mustNotLog(h.fake.BotToken(), h.fake.AppToken()) })
 	var opts *redis.Options
 	if url := os.Getenv(storetest.EnvURL); url != "" {
 		var err error
