@@ -161,3 +161,31 @@ for _, n in ipairs(due) do
 end
 return due
 `
+
+// claimScript makes user the owner of an open ticket: one check-and-set, so
+// of two specialists pressing Claim at once, one wins and the other learns
+// who did.
+// KEYS: tickets, events. ARGV: number, user, claimed_at (RFC 3339), event
+// JSON line.
+// Returns {1, ticket JSON} claimed (or claimed by user already, the reply of
+// a resent script), {0, ticket JSON} claimed by someone else, {-2, ticket
+// JSON} not open, {-1, empty} no such ticket.
+const claimScript = `
+local js = redis.call('HGET', KEYS[1], ARGV[1])
+if not js then return {-1, ''} end
+local t = cjson.decode(js)
+if t['status'] == 'claimed' then
+  if t['owner'] == ARGV[2] then return {1, js} end
+  return {0, js}
+end
+if t['status'] ~= 'open' then return {-2, js} end
+t['status'] = 'claimed'
+t['owner'] = ARGV[2]
+t['claimed_at'] = ARGV[3]
+t['updated_at'] = ARGV[3]
+t['rev'] = (t['rev'] or 0) + 1
+js = cjson.encode(t)
+redis.call('HSET', KEYS[1], ARGV[1], js)
+redis.call('HSET', KEYS[2], ARGV[1], (redis.call('HGET', KEYS[2], ARGV[1]) or '') .. ARGV[4])
+return {1, js}
+`

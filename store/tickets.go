@@ -20,27 +20,32 @@ import (
 //
 // It has no arrays: cjson would re-encode an empty one as an object.
 type record struct {
-	Number     int64  `json:"number"`
-	Rev        int64  `json:"rev"`
-	Status     string `json:"status"`
-	Category   string `json:"category"`
-	Priority   int    `json:"priority,omitempty"`
-	Reasons    string `json:"reasons,omitempty"`
-	Location   string `json:"location,omitempty"`
-	Device     string `json:"device,omitempty"`
-	Callback   string `json:"callback,omitempty"`
-	System     string `json:"system,omitempty"`
-	Care       string `json:"care,omitempty"`
-	Scope      string `json:"scope,omitempty"`
-	Resolution string `json:"resolution,omitempty"`
-	Summary    string `json:"summary"`
-	Requester  string `json:"requester"`
-	Source     string `json:"source"`
-	Channel    string `json:"channel"`
-	ThreadTS   string `json:"thread_ts"`
-	ReplyTS    string `json:"reply_ts,omitempty"`
-	CreatedAt  string `json:"created_at"`
-	UpdatedAt  string `json:"updated_at"`
+	Number      int64  `json:"number"`
+	Rev         int64  `json:"rev"`
+	Status      string `json:"status"`
+	Category    string `json:"category"`
+	Priority    int    `json:"priority,omitempty"`
+	Reasons     string `json:"reasons,omitempty"`
+	Location    string `json:"location,omitempty"`
+	Device      string `json:"device,omitempty"`
+	Callback    string `json:"callback,omitempty"`
+	System      string `json:"system,omitempty"`
+	Care        string `json:"care,omitempty"`
+	Scope       string `json:"scope,omitempty"`
+	Resolution  string `json:"resolution,omitempty"`
+	Team        string `json:"team,omitempty"`
+	TeamChannel string `json:"team_channel,omitempty"`
+	TeamTS      string `json:"team_ts,omitempty"`
+	Owner       string `json:"owner,omitempty"`
+	ClaimedAt   string `json:"claimed_at,omitempty"`
+	Summary     string `json:"summary"`
+	Requester   string `json:"requester"`
+	Source      string `json:"source"`
+	Channel     string `json:"channel"`
+	ThreadTS    string `json:"thread_ts"`
+	ReplyTS     string `json:"reply_ts,omitempty"`
+	CreatedAt   string `json:"created_at"`
+	UpdatedAt   string `json:"updated_at"`
 }
 
 func toRecord(t *ticket.Ticket) record {
@@ -48,6 +53,7 @@ func toRecord(t *ticket.Ticket) record {
 		Number: t.Number, Rev: t.Rev, Status: string(t.Status), Category: string(t.Category),
 		Priority: int(t.Priority), Reasons: t.Reasons, Location: t.Location, Device: t.Device,
 		Callback: t.Callback, System: t.System, Care: t.Care, Scope: t.Scope, Resolution: t.Resolution,
+		Team: t.Team, TeamChannel: t.TeamChannel, TeamTS: t.TeamTS, Owner: t.Owner, ClaimedAt: timeString(t.ClaimedAt),
 		Summary: t.Summary, Requester: t.Requester, Source: string(t.Source),
 		Channel: t.Channel, ThreadTS: t.ThreadTS, ReplyTS: t.ReplyTS,
 		CreatedAt: t.CreatedAt.UTC().Format(time.RFC3339Nano), UpdatedAt: t.UpdatedAt.UTC().Format(time.RFC3339Nano),
@@ -65,10 +71,23 @@ func fromJSON(js string) (*ticket.Ticket, error) {
 		Number: r.Number, Rev: r.Rev, Status: ticket.Status(r.Status), Category: ticket.Category(r.Category),
 		Priority: ticket.Priority(r.Priority), Reasons: r.Reasons, Location: r.Location, Device: r.Device,
 		Callback: r.Callback, System: r.System, Care: r.Care, Scope: r.Scope, Resolution: r.Resolution,
+		Team: r.Team, TeamChannel: r.TeamChannel, TeamTS: r.TeamTS, Owner: r.Owner, ClaimedAt: parseTime(r.ClaimedAt),
 		Summary: r.Summary, Requester: r.Requester, Source: ticket.Source(r.Source),
 		Channel: r.Channel, ThreadTS: r.ThreadTS, ReplyTS: r.ReplyTS,
 		CreatedAt: created, UpdatedAt: updated,
 	}, nil
+}
+
+func timeString(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
 }
 
 func eventLine(ev ticket.Event) (string, error) {

@@ -168,3 +168,42 @@ func (s *Store) DueTriage(ctx context.Context, now time.Time, lease time.Duratio
 	}
 	return out, nil
 }
+
+// ClaimResult says what Claim did.
+type ClaimResult int
+
+// The outcomes of Claim.
+const (
+	Claimed        ClaimResult = iota // the user owns the ticket now (or already did)
+	ClaimedByOther                    // someone else owns it; see the returned ticket's Owner
+	NotClaimable                      // the ticket is not open (in triage, resolved, cancelled)
+)
+
+// Claim makes user the owner of open ticket n at time at. One round trip, one
+// check-and-set: of two claims at the same moment, one wins. A missing
+// ticket is a ticket.NotFound error.
+func (s *Store) Claim(ctx context.Context, n int64, user string, at time.Time) (ClaimResult, *ticket.Ticket, error) {
+	line, err := eventLine(ticket.Event{At: at, Actor: user, Kind: ticket.EventClaimed})
+	if err != nil {
+		return 0, nil, fmt.Errorf("claim ticket %d: %w", n, err)
+	}
+	res, err := s.claim.Run(ctx, s.rdb, []string{s.keys.tickets(), s.keys.events()},
+		n, user, at.UTC().Format(time.RFC3339Nano), line).Slice()
+	if err != nil {
+		return 0, nil, fmt.Errorf("claim ticket %d: %w", n, err)
+	}
+	if res[0] == int64(-1) {
+		return 0, nil, ticket.Errorf(ticket.NotFound, "There is no ticket %d.", n)
+	}
+	t, err := fromJSON(fmt.Sprint(res[1]))
+	if err != nil {
+		return 0, nil, fmt.Errorf("claim ticket %d: %w", n, err)
+	}
+	switch res[0] {
+	case int64(1):
+		return Claimed, t, nil
+	case int64(0):
+		return ClaimedByOther, t, nil
+	}
+	return NotClaimable, t, nil
+}

@@ -64,9 +64,15 @@ type Ticket struct {
 	Care, Scope string
 	// Resolution says how a closed ticket ended, such as "self-served".
 	Resolution string
-	Summary    string // the requester's words, cleaned and redacted; never logged
-	Requester  string // Slack user ID
-	Source     Source
+	// Team is the ID of the team the ticket is routed to; TeamChannel and
+	// TeamTS locate its post there, which is updated as the ticket moves.
+	Team, TeamChannel, TeamTS string
+	// Owner is the specialist who claimed the ticket, at ClaimedAt.
+	Owner     string
+	ClaimedAt time.Time
+	Summary   string // the requester's words, cleaned and redacted; never logged
+	Requester string // Slack user ID
+	Source    Source
 	// Channel and ThreadTS locate the requester's thread, where every reply goes.
 	Channel   string
 	ThreadTS  string
@@ -89,6 +95,7 @@ const (
 	EventRouted     EventKind = "routed"    // triage ended; the ticket is open
 	EventCancelled  EventKind = "cancelled" // the requester withdrew it in triage
 	EventSelfServed EventKind = "self_served"
+	EventClaimed    EventKind = "claimed"
 )
 
 // ResolutionSelfServed marks a ticket the requester fixed with a self-help answer.

@@ -1,0 +1,83 @@
+package store_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"carebot/store"
+	"carebot/ticket"
+)
+
+func TestClaimRaceHasOneWinner(t *testing.T) {
+	t.Parallel()
+	s, ctx := newStore(t), context.Background()
+	tk, _, err := s.CreateTicket(ctx, newTicket("U1", "D1", "1.1"), ticket.Event{Kind: ticket.EventCreated})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 27, 7, 45, 0, 0, time.UTC)
+	specialists := []string{"U0SPEC1", "U0SPEC2", "U0SPEC3", "U0SPEC4", "U0SPEC5", "U0SPEC6"}
+	results := make([]store.ClaimResult, len(specialists))
+	owners := make([]string, len(specialists))
+	var wg sync.WaitGroup
+	for i, u := range specialists {
+		wg.Go(func() {
+			res, got, err := s.Claim(ctx, tk.Number, u, at)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			results[i], owners[i] = res, got.Owner
+		})
+	}
+	wg.Wait()
+	winners := 0
+	var owner string
+	for i, r := range results {
+		if r == store.Claimed {
+			winners++
+			owner = specialists[i]
+		}
+	}
+	if winners != 1 {
+		t.Fatalf("%d claims won, want exactly 1: %v", winners, results)
+	}
+	for i, o := range owners {
+		if o != owner {
+			t.Errorf("%s was told the owner is %q, want %q", specialists[i], o, owner)
+		}
+	}
+	got, err := s.Ticket(ctx, tk.Number)
+	if err != nil || got.Status != ticket.StatusClaimed || got.Owner != owner || !got.ClaimedAt.Equal(at) {
+		t.Fatalf("after the race: %+v, %v", got, err)
+	}
+	evs, _ := s.Events(ctx, tk.Number)
+	if len(evs) != 2 || evs[1].Kind != ticket.EventClaimed || evs[1].Actor != owner {
+		t.Fatalf("events = %+v; want created + one claim", evs)
+	}
+	// The winner claiming again (a resent script) is still the owner, with no new event.
+	if res, _, err := s.Claim(ctx, tk.Number, owner, at); err != nil || res != store.Claimed {
+		t.Fatalf("owner's repeated claim = %v, %v", res, err)
+	}
+	if evs, _ := s.Events(ctx, tk.Number); len(evs) != 2 {
+		t.Fatalf("a repeated claim added an event: %+v", evs)
+	}
+}
+
+func TestClaimNeedsAnOpenTicket(t *testing.T) {
+	t.Parallel()
+	s, ctx := newStore(t), context.Background()
+	tr := triageTicket("U1", "D1", "1.1")
+	tk, _, err := s.CreateInTriage(ctx, tr, ticket.Event{Kind: ticket.EventCreated}, &store.Conversation{Asked: "care"}, time.Now().Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, _, err := s.Claim(ctx, tk.Number, "U0SPEC1", time.Now()); err != nil || res != store.NotClaimable {
+		t.Fatalf("claim in triage = %v, %v; want NotClaimable", res, err)
+	}
+	if _, _, err := s.Claim(ctx, 999, "U0SPEC1", time.Now()); !ticket.IsNotFound(err) {
+		t.Fatalf("claim of a missing ticket = %v", err)
+	}
+}
