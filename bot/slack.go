@@ -275,3 +275,27 @@ func (s *Slack) ThreadReplies(ctx context.Context, channel, ts string) ([]slack.
 	})
 	return msgs, err
 }
+
+// OpenDM opens (or finds) the direct-message channel with user.
+func (s *Slack) OpenDM(ctx context.Context, user string) (string, error) {
+	var channel string
+	err := s.call(ctx, "conversations.open", repeatSafe, func(ctx context.Context) error {
+		ch, _, _, err := s.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}, ReturnIM: true})
+		if err == nil {
+			channel = ch.ID
+		}
+		return err
+	})
+	return channel, err
+}
+
+// Permalink returns the link to the message at (channel, ts).
+func (s *Slack) Permalink(ctx context.Context, channel, ts string) (string, error) {
+	var link string
+	err := s.call(ctx, "chat.getPermalink", repeatSafe, func(ctx context.Context) error {
+		var err error
+		link, err = s.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
+		return err
+	})
+	return link, err
+}

@@ -21,6 +21,7 @@ type subcommand struct {
 func (h *Handlers) ticketCommands() []subcommand {
 	return []subcommand{
 		{"show", "ID", "details and timeline of a ticket (yours, or any if you are IT staff)", h.showTicket},
+		{"claim", "ID", "take a ticket as yours (IT staff)", h.claimTicket},
 		{"list", "", "your latest tickets", h.listTickets},
 		{"help", "", "this help", nil},
 	}

@@ -32,6 +32,7 @@ type Store interface {
 	// repeated message or press (nothing to do).
 	Update(ctx context.Context, c store.Change) error
 	DueTriage(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]int64, error)
+	Claim(ctx context.Context, n int64, user string, at time.Time) (store.ClaimResult, *ticket.Ticket, error)
 	AddFollowUp(ctx context.Context, channel, threadTS, ts string, ev ticket.Event) (store.FollowUpResult, *ticket.Ticket, error)
 	SetReplyTS(ctx context.Context, n int64, ts string) error
 	Ticket(ctx context.Context, n int64) (*ticket.Ticket, error)
@@ -47,6 +48,9 @@ type Slack interface {
 	PostEphemeral(ctx context.Context, channel, user string, opts ...slack.MsgOption) error
 	AddReaction(ctx context.Context, name, channel, ts string) error
 	ThreadReplies(ctx context.Context, channel, ts string) ([]slack.Message, error)
+	UpdateMessage(ctx context.Context, channel, ts string, opts ...slack.MsgOption) error
+	OpenDM(ctx context.Context, user string) (string, error)
+	Permalink(ctx context.Context, channel, ts string) (string, error)
 	PublishHome(ctx context.Context, user string, view slack.HomeTabViewRequest) error
 }
 
@@ -118,6 +122,7 @@ func (h *Handlers) Register(r *bot.Routes) {
 		r.Action(id, h.onTriageButton)
 	}
 	r.Action(ActionSelfHelpFixed, h.onSelfHelp)
+	r.Action(ActionClaim, h.onClaimButton)
 	r.Action(ActionSelfHelpMore, h.onSelfHelp)
 }
 

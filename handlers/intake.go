@@ -162,7 +162,16 @@ func (h *Handlers) newReport(ctx context.Context, log logrus.FieldLogger, r repo
 	if err != nil {
 		return err
 	}
-	return h.store.SetReplyTS(ctx, t.Number, ts)
+	if err := h.store.SetReplyTS(ctx, t.Number, ts); err != nil {
+		return err
+	}
+	if t.Status != ticket.StatusOpen {
+		return nil
+	}
+	if t, _, err = h.store.TicketAndConversation(ctx, t.Number); err != nil {
+		return err
+	}
+	return h.route(ctx, t)
 }
 
 // replyPending marks a ticket whose first reply is being posted.

@@ -33,6 +33,9 @@ func (noSlack) PostEphemeral(context.Context, string, string, ...slack.MsgOption
 func (noSlack) ThreadReplies(context.Context, string, string) ([]slack.Message, error) {
 	return nil, nil
 }
+func (noSlack) UpdateMessage(context.Context, string, string, ...slack.MsgOption) error { return nil }
+func (noSlack) OpenDM(context.Context, string) (string, error)                          { return "", nil }
+func (noSlack) Permalink(context.Context, string, string) (string, error)               { return "", nil }
 
 // The app manifest is the single source of the events and commands Slack
 // sends; every one must have a handler, and every handler a subscription.

@@ -185,8 +185,10 @@ func (h *Handlers) continueTriage(ctx context.Context, t *ticket.Ticket, next []
 			slack.MsgOptionText(plain(prompt(q)), false), slack.MsgOptionBlocks(questionBlocks(t.Number, q)...))
 		return err
 	}
-	_, err := h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(h.routedText(t), false))
-	return err
+	if _, err := h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(h.routedText(t), false)); err != nil {
+		return err
+	}
+	return h.route(ctx, t)
 }
 
 // routedText tells the requester their ticket left triage, with its
@@ -195,13 +197,18 @@ func (h *Handlers) routedText(t *ticket.Ticket) string {
 	return fmt.Sprintf("Thanks. *%s* is %s", h.id(t.Number), h.whereNow(t))
 }
 
-// whereNow says a routed ticket's priority, why, and which team has it.
+// whereNow says a routed ticket's priority, why, which team has it, who is
+// on call and how soon a claim is due.
 func (h *Handlers) whereNow(t *ticket.Ticket) string {
-	team := "IT"
-	if tm := h.cfg.TeamFor(t.Category); tm != nil {
-		team = tm.Name
+	tm := h.teamOf(t)
+	if tm == nil {
+		return fmt.Sprintf("*%s* (%s). I'll post every update in this thread.", t.Priority, t.Reasons)
 	}
-	return fmt.Sprintf("*%s* (%s) and is with %s now. I'll post every update in this thread.", t.Priority, t.Reasons, team)
+	msg := fmt.Sprintf("*%s* (%s) and is with %s now; <@%s> is on call.", t.Priority, t.Reasons, tm.Name, h.onCallNow(tm))
+	if d := h.claimTarget(t); d > 0 {
+		msg += fmt.Sprintf(" %s tickets are picked up within %s.", t.Priority, humanDuration(d))
+	}
+	return msg + " I'll post every update in this thread."
 }
 
 // onTriageButton handles an answer button.
@@ -417,9 +424,11 @@ func (h *Handlers) timeOut(ctx context.Context, n int64) error {
 			return nil
 		}
 		h.log.WithField("ticket", h.id(n)).Info("triage timed out; ticket routed")
-		_, err = h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(
-			"I haven't heard back, so I've sent it on with what I know. "+h.routedText(t), false))
-		return err
+		if _, err = h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(
+			"I haven't heard back, so I've sent it on with what I know. "+h.routedText(t), false)); err != nil {
+			return err
+		}
+		return h.route(ctx, t)
 	}
 	return fmt.Errorf("time out ticket %d: %w", n, store.ErrConflict)
 }

@@ -58,7 +58,7 @@ func TestClaimRaceHasOneWinner(t *testing.T) {
 		t.Fatalf("events = %+v; want created + one claim", evs)
 	}
 	// The winner claiming again (a resent script) is still the owner, with no new event.
-	if res, _, err := s.Claim(ctx, tk.Number, owner, at); err != nil || res != store.Claimed {
+	if res, _, err := s.Claim(ctx, tk.Number, owner, at); err != nil || res != store.AlreadyYours {
 		t.Fatalf("owner's repeated claim = %v, %v", res, err)
 	}
 	if evs, _ := s.Events(ctx, tk.Number); len(evs) != 2 {

@@ -167,15 +167,15 @@ return due
 // who did.
 // KEYS: tickets, events. ARGV: number, user, claimed_at (RFC 3339), event
 // JSON line.
-// Returns {1, ticket JSON} claimed (or claimed by user already, the reply of
-// a resent script), {0, ticket JSON} claimed by someone else, {-2, ticket
-// JSON} not open, {-1, empty} no such ticket.
+// Returns {1, ticket JSON} claimed, {2, ticket JSON} claimed by user already
+// (a second press, or a resent script), {0, ticket JSON} claimed by someone
+// else, {-2, ticket JSON} not open, {-1, empty} no such ticket.
 const claimScript = `
 local js = redis.call('HGET', KEYS[1], ARGV[1])
 if not js then return {-1, ''} end
 local t = cjson.decode(js)
 if t['status'] == 'claimed' then
-  if t['owner'] == ARGV[2] then return {1, js} end
+  if t['owner'] == ARGV[2] then return {2, js} end
   return {0, js}
 end
 if t['status'] ~= 'open' then return {-2, js} end

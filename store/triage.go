@@ -174,7 +174,8 @@ type ClaimResult int
 
 // The outcomes of Claim.
 const (
-	Claimed        ClaimResult = iota // the user owns the ticket now (or already did)
+	Claimed        ClaimResult = iota // the user owns the ticket now
+	AlreadyYours                      // the user owned it already: nothing changed
 	ClaimedByOther                    // someone else owns it; see the returned ticket's Owner
 	NotClaimable                      // the ticket is not open (in triage, resolved, cancelled)
 )
@@ -202,6 +203,8 @@ func (s *Store) Claim(ctx context.Context, n int64, user string, at time.Time) (
 	switch res[0] {
 	case int64(1):
 		return Claimed, t, nil
+	case int64(2):
+		return AlreadyYours, t, nil
 	case int64(0):
 		return ClaimedByOther, t, nil
 	}
