@@ -33,6 +33,7 @@ type Store interface {
 	Update(ctx context.Context, c store.Change) error
 	DueTriage(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]int64, error)
 	Claim(ctx context.Context, n int64, user string, at time.Time) (store.ClaimResult, *ticket.Ticket, error)
+	DropDue(ctx context.Context, n int64) error
 	AddFollowUp(ctx context.Context, channel, threadTS, ts string, ev ticket.Event) (store.FollowUpResult, *ticket.Ticket, error)
 	SetReplyTS(ctx context.Context, n int64, ts string) error
 	Ticket(ctx context.Context, n int64) (*ticket.Ticket, error)

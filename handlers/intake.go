@@ -81,17 +81,37 @@ func plainWords(text string) string {
 		}
 		return p[2]
 	})
-	return strings.ReplaceAll(text, "&amp;", "&")
+	return formatting.Replace(text)
+}
+
+// formatting undoes Slack's "&amp;" and drops bold, strike and code marks,
+// which would otherwise split an identifier from its label ("*MRN:* 1234").
+var formatting = strings.NewReplacer("&amp;", "&", "*", " ", "~", " ", "`", " ")
+
+// ReportText is how carebot reads the text of a message, wherever it does:
+// Slack markup turned into plain words, cleaned, and patient identifiers
+// redacted. Scrub, the intake handler and `carebot triage explain` all use
+// it, so what is stored is what is parsed.
+func ReportText(raw string, phiPatterns map[string]*regexp.Regexp) string {
+	text, _ := triage.Redact(triage.Clean(plainWords(raw)), phiPatterns)
+	return text
 }
 
 func (h *Handlers) report(ctx context.Context, r report) error {
 	log := h.log.WithFields(logrus.Fields{"user": r.user, "channel": r.channel})
 	// The bot's Scrub redacted the text before it was stored; redacting again
 	// is a no-op then, and counting the markers tells what was removed.
-	text, _ := triage.Redact(triage.Clean(plainWords(r.text)), h.cfg.PHI.Patterns)
+	text := ReportText(r.text, h.cfg.PHI.Patterns)
 	phi := triage.Found(text, h.cfg.PHI.Patterns)
 	for _, f := range phi {
 		h.metrics.PHIDetections.WithLabelValues(f.Type).Add(float64(f.Count))
+	}
+	if r.source == ticket.SourceDM && (r.threadTS == "" || r.threadTS == r.ts) {
+		// Nurses on phones seldom reply inside the thread: a top-level DM
+		// that answers the open question, or says cancel, belongs to it.
+		if t, ok := h.openQuestionFor(ctx, r, text); ok {
+			r.threadTS = t.ThreadTS
+		}
 	}
 	if r.threadTS != "" && r.threadTS != r.ts {
 		handled, err := h.inThread(ctx, log, r, text, phi)
@@ -120,7 +140,7 @@ func (h *Handlers) newReport(ctx context.Context, log logrus.FieldLogger, r repo
 	t.ReplyTS = replyPending(now) // whoever creates the ticket answers it
 	var conv *store.Conversation
 	questions := stringsOf(triage.Questions(draft, h.triage))
-	if _, ok := triage.MatchSelfHelp(draft, h.triage); ok {
+	if _, ok := triage.MatchSelfHelp(draft, h.triage); ok && t.Priority != ticket.P1 { // never hold up an outage
 		conv = &store.Conversation{Asked: askedSelfHelp, Pending: questions}
 	} else if len(questions) > 0 {
 		conv = &store.Conversation{Asked: questions[0], Pending: questions[1:]}
@@ -300,6 +320,30 @@ func (h *Handlers) inThread(ctx context.Context, log logrus.FieldLogger, r repor
 		log.WithError(err).Warn("patient-data reminder not sent")
 	}
 	return true, h.slack.AddReaction(ctx, "white_check_mark", r.channel, r.ts)
+}
+
+// openQuestionFor returns the requester's latest ticket when it is still in
+// triage in this DM and text answers its open question or cancels it.
+func (h *Handlers) openQuestionFor(ctx context.Context, r report, text string) (*ticket.Ticket, bool) {
+	latest, err := h.store.TicketsOf(ctx, r.user, 1)
+	if err != nil || len(latest) == 0 || latest[0].Status != ticket.StatusTriage || latest[0].Channel != r.channel {
+		return nil, false
+	}
+	_, conv, err := h.store.TicketAndConversation(ctx, latest[0].Number)
+	if err != nil || conv == nil {
+		return nil, false
+	}
+	if isCancel(text) {
+		return latest[0], true
+	}
+	// Only a short answer to a button question: a longer message, or one
+	// naming a place or a device, may well be a new report.
+	q := triage.Question(conv.Asked)
+	if (q != triage.AskCare && q != triage.AskScope) || len(strings.Fields(text)) > 6 {
+		return nil, false
+	}
+	_, ok := triage.Answer(q, text, h.triage)
+	return latest[0], ok
 }
 
 // remindPHI tells the requester, privately, that patient identifiers were

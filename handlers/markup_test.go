@@ -12,6 +12,7 @@ func TestPlainWords(t *testing.T) {
 		{"KB: <https://intranet/kb|the KB> and <https://x.test>", "KB: the KB and https://x.test"},
 		{"pump alarm in L&amp;D", "pump alarm in L&D"},
 		{"typed &lt;!channel&gt; stays escaped", "typed &lt;!channel&gt; stays escaped"},
+		{"*MRN:* `12345678` ~old~", " MRN:   12345678   old "},
 	}
 	for _, tt := range tests {
 		if got := plainWords(tt.in); got != tt.want {

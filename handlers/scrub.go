@@ -3,8 +3,6 @@ package handlers
 import (
 	"encoding/json"
 	"fmt"
-
-	"carebot/triage"
 )
 
 // Scrub removes patient identifiers from an Events API payload before the
@@ -34,8 +32,7 @@ func (h *Handlers) Scrub(payload []byte) ([]byte, error) {
 		if err := json.Unmarshal(rawText, &text); err != nil {
 			return nil, fmt.Errorf("scrub text: %w", err)
 		}
-		redacted, _ := triage.Redact(text, h.cfg.PHI.Patterns)
-		b, err := json.Marshal(redacted)
+		b, err := json.Marshal(ReportText(text, h.cfg.PHI.Patterns))
 		if err != nil {
 			return nil, fmt.Errorf("scrub text: %w", err)
 		}

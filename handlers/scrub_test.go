@@ -67,3 +67,20 @@ func TestScrubRemovesIdentifiersBeforeTheInbox(t *testing.T) {
 		t.Error("Scrub accepted malformed JSON")
 	}
 }
+
+func TestScrubRedactsWhatTheHandlerWouldFind(t *testing.T) {
+	t.Parallel()
+	h := newHandlers(t)
+	// Slack formatting and an invisible character must not hide an identifier
+	// from the inbox scrub that the handler would then find.
+	for _, text := range []string{"printer for *MRN:* 00123456", "SSN 219-09\u200b-9999 printer", "MRN `00123456` label"} {
+		raw, _ := json.Marshal(map[string]any{"event_id": "Ev1", "event": map[string]any{"type": "message", "text": text}})
+		out, err := h.Scrub(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(out), "00123456") || strings.Contains(string(out), "9999") {
+			t.Errorf("Scrub(%q) kept an identifier: %s", text, out)
+		}
+	}
+}

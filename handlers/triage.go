@@ -392,24 +392,47 @@ func (h *Handlers) SweepTriage(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// silentDraft is what carebot assumes of a requester who did not answer:
+// when unsure, the higher priority wins, so patient care counts as blocked;
+// the scope, which only raises a priority when several units say so, counts
+// as the requester's unit.
+func silentDraft(d triage.Draft) triage.Draft {
+	if d.Signals.Care == triage.CareUnknown {
+		d = d.With(triage.AskCare, string(triage.CareBlocked))
+	}
+	if d.Signals.Scope == triage.ScopeUnknown {
+		d = d.With(triage.AskScope, string(triage.ScopeUnit))
+	}
+	return d
+}
+
 // triageLease is how long a replica has to route a timed-out ticket before
 // another replica may take it.
 const triageLease = time.Minute
 
 func (h *Handlers) timeOut(ctx context.Context, n int64) error {
 	for range 3 {
-		t, _, err := h.store.TicketAndConversation(ctx, n)
+		t, conv, err := h.store.TicketAndConversation(ctx, n)
 		if ticket.IsNotFound(err) {
-			return nil
+			return h.store.DropDue(ctx, n)
 		}
 		if err != nil {
 			return err
 		}
 		now := h.clock.Now()
+		if conv != nil && conv.Deadline.After(now) {
+			return nil // answered meanwhile: the deadline moved on
+		}
 		change := store.Change{Ticket: t}
 		routed := t.Status == ticket.StatusTriage
 		if routed {
-			h.setDraft(t, draftOf(t))
+			d := draftOf(t)
+			h.setDraft(t, d)
+			p := triage.Prioritize(silentDraft(d), h.triage)
+			t.Priority, t.Reasons = p.Level, strings.Join(p.Reasons, " · ")
+			if d.Signals.Care == triage.CareUnknown {
+				t.Reasons = strings.Replace(t.Reasons, "patient care blocked", "no answer, so patient care counted as blocked", 1)
+			}
 			t.Status, t.UpdatedAt = ticket.StatusOpen, now
 			change.Events = []ticket.Event{{At: now, Actor: "carebot", Kind: ticket.EventRouted,
 				Text: t.Priority.String() + ", no answer within " + h.cfg.TriageTimeout.String()}}

@@ -355,3 +355,54 @@ func FuzzParseOverrideEnd(f *testing.F) {
 		}
 	})
 }
+
+// TestParseOverrideEndUntilIsTheNextOne compares "until HH:MM" with a walk,
+// minute by minute, to the first instant more than a minute after now whose
+// wall clock reads HH:MM or at which the clocks jump over it.
+func TestParseOverrideEndUntilIsTheNextOne(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ zone, day string }{
+		{"America/Chicago", "2026-03-07T12:00"},
+		{"America/Chicago", "2026-10-31T12:00"},
+		{"Australia/Lord_Howe", "2026-04-04T12:00"}, // back half an hour
+		{"Australia/Lord_Howe", "2026-10-03T12:00"}, // forward half an hour
+	} {
+		t.Run(tc.zone+"/"+tc.day, func(t *testing.T) {
+			t.Parallel()
+			loc := mustLoad(t, tc.zone)
+			from := local(t, loc, tc.day)
+			for now := from; now.Before(from.Add(26 * time.Hour)); now = now.Add(37*time.Minute + 29*time.Second) {
+				for _, hm := range []string{"00:00", "01:30", "01:59", "02:00", "02:15", "02:30", "03:00", "13:00"} {
+					got, err := ParseOverrideEnd("until "+hm, now, loc)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if want := walkToWallClock(t, hm, now, loc); !got.Equal(want) {
+						t.Fatalf("until %s at %s = %s, want %s", hm, now, got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+func walkToWallClock(t *testing.T, hm string, now time.Time, loc *time.Location) time.Time {
+	t.Helper()
+	h, m, _ := parseClock(hm)
+	target := h*60 + m
+	for at := now.Add(time.Minute).Truncate(time.Minute).Add(time.Minute); ; at = at.Add(time.Minute) {
+		hh, mm, _ := at.In(loc).Clock()
+		if hh*60+mm == target {
+			return at.In(loc)
+		}
+		ph, pm, _ := at.Add(-time.Minute).In(loc).Clock()
+		prev, cur := ph*60+pm, hh*60+mm
+		// The clocks jumped forward over target (within one day).
+		if cur-prev > 1 && prev < target && target < cur {
+			return at.In(loc)
+		}
+		if at.Sub(now) > 72*time.Hour {
+			t.Fatalf("no %s within 3 days of %s", hm, now)
+		}
+	}
+}

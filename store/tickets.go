@@ -134,7 +134,9 @@ func (s *Store) createTicket(ctx context.Context, t *ticket.Ticket, first ticket
 	}
 	convJS, deadlineMS := "", ""
 	if conv != nil {
-		b, err := json.Marshal(conv)
+		withDeadline := *conv
+		withDeadline.Deadline = deadline
+		b, err := json.Marshal(withDeadline)
 		if err != nil {
 			return nil, false, fmt.Errorf("create ticket: %w", err)
 		}

@@ -22,6 +22,8 @@ type Conversation struct {
 	// self-help answer is offered.
 	Asked   string   `json:"asked"`
 	Pending []string `json:"pending,omitempty"` // questions still to ask after Asked
+	// Deadline is when silence routes the ticket; an answer moves it.
+	Deadline time.Time `json:"deadline"`
 }
 
 // Change is one state change of a ticket for Update: the ticket as it
@@ -68,7 +70,7 @@ func (s *Store) Update(ctx context.Context, c Change) error {
 	convJS := ""
 	if c.Conversation != nil {
 		conv := *c.Conversation
-		conv.Ticket = t.Number
+		conv.Ticket, conv.Deadline = t.Number, c.Deadline
 		b, err := json.Marshal(conv)
 		if err != nil {
 			return fmt.Errorf("update ticket %d: %w", t.Number, err)
@@ -209,4 +211,13 @@ func (s *Store) Claim(ctx context.Context, n int64, user string, at time.Time) (
 		return ClaimedByOther, t, nil
 	}
 	return NotClaimable, t, nil
+}
+
+// DropDue takes ticket n off the triage deadline set: for a ticket that no
+// longer exists, which no update can take off.
+func (s *Store) DropDue(ctx context.Context, n int64) error {
+	if err := s.rdb.ZRem(ctx, s.keys.triageDue(), n).Err(); err != nil {
+		return fmt.Errorf("drop triage deadline of %d: %w", n, err)
+	}
+	return nil
 }

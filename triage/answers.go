@@ -36,7 +36,7 @@ var careWords = map[string]Care{
 // scopeWords are short answers to "who is affected?".
 var scopeWords = map[string]Scope{
 	"me": ScopeOne, "myself": ScopeOne, "mine": ScopeOne, "one": ScopeOne, "1": ScopeOne, "single": ScopeOne,
-	"i": ScopeOne, "alone": ScopeOne, "individual": ScopeOne,
+	"alone": ScopeOne, "individual": ScopeOne,
 	"unit": ScopeUnit, "floor": ScopeUnit, "department": ScopeUnit, "dept": ScopeUnit, "us": ScopeUnit,
 	"we": ScopeUnit, "team": ScopeUnit, "all": ScopeUnit, "few": ScopeUnit, "multiple": ScopeUnit,
 	"everyone": ScopeUnit, "whole": ScopeUnit, "pod": ScopeUnit, "ward": ScopeUnit,
@@ -63,6 +63,11 @@ var skipTable = func() *phrases[bool] {
 // what With takes; ok is false when the text does not answer q.
 func Answer(q Question, text string, opts Options) (string, bool) {
 	text = Clean(text)
+	if (q == AskCare || q == AskScope) && unsure(text) {
+		// "When unsure, the higher priority wins": a guess is no answer, so
+		// the question stays open rather than lowering the priority.
+		return "", false
+	}
 	switch q {
 	case AskCare:
 		if c := answerCare(text, opts); c != CareUnknown {
@@ -194,4 +199,24 @@ func (d Draft) With(q Question, value string) Draft {
 		}
 	}
 	return d
+}
+
+// unsurePhrases are replies that say the requester does not know.
+var unsurePhrases = []string{
+	"don't know", "dont know", "do not know", "not sure", "no idea", "no clue", "unsure", "idk",
+	"i think so", "maybe", "dunno", "can't tell", "cant tell", "hard to say", "none of your business",
+}
+
+// unsure reports whether a reply is a guess or a shrug rather than an answer.
+func unsure(text string) bool {
+	t := strings.ToLower(strings.TrimSpace(text))
+	if t == "?" || strings.Trim(t, "?. !") == "" {
+		return true
+	}
+	for _, p := range unsurePhrases {
+		if strings.Contains(t, p) {
+			return true
+		}
+	}
+	return false
 }

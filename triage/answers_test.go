@@ -154,3 +154,17 @@ func FuzzAnswer(f *testing.F) {
 		}
 	})
 }
+
+func TestUnsureRepliesAreNoAnswer(t *testing.T) {
+	t.Parallel()
+	for _, q := range []Question{AskCare, AskScope} {
+		for _, text := range []string{"I don't know", "i think so", "no idea", "not sure tbh", "?", "dunno", "maybe"} {
+			if v, ok := Answer(q, text, Options{}); ok {
+				t.Errorf("Answer(%s, %q) = %q; a guess must leave the question open", q, text, v)
+			}
+		}
+	}
+	if v, ok := Answer(AskScope, "just me", Options{}); !ok || v != string(ScopeOne) {
+		t.Errorf("Answer(scope, just me) = %q, %v", v, ok)
+	}
+}

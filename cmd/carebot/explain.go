@@ -75,7 +75,8 @@ func triageExplain(args []string, stdin io.Reader, stdout io.Writer) error {
 // explain runs triage on text the way the intake handler does.
 func explain(text string, cfg *config.Config) explanation {
 	opts := handlers.TriageOptions(cfg)
-	redacted, phi := triage.Redact(triage.Clean(text), cfg.PHI.Patterns)
+	redacted := handlers.ReportText(text, cfg.PHI.Patterns)
+	phi := triage.Found(redacted, cfg.PHI.Patterns)
 	d := triage.Parse(redacted, opts)
 	p := triage.Prioritize(d, opts)
 	x := explanation{
