@@ -75,7 +75,7 @@ func (h *Handlers) route(ctx context.Context, t *ticket.Ticket) error {
 			log.WithError(err).Warn("copy to the triage channel not posted")
 		}
 	}
-	if err := h.page(ctx, t, team, h.onCallNow(team), "new ticket"); err != nil {
+	if err := h.page(ctx, t, team, h.onCallNow(team), "New ticket"); err != nil {
 		log.WithError(err).Warn("on-call page not sent")
 	}
 	return nil
@@ -92,7 +92,7 @@ func (h *Handlers) page(ctx context.Context, t *ticket.Ticket, team *config.Team
 	if err != nil {
 		link = "" // the page matters more than the link
 	}
-	msg := fmt.Sprintf("*%s* for %s: *%s* %s", why, team.Name, h.id(t.Number), h.headline(t))
+	msg := fmt.Sprintf("%s for %s: *%s* · %s", why, team.Name, h.id(t.Number), h.headline(t))
 	if link != "" {
 		msg += fmt.Sprintf(" (<%s|team post>)", link)
 	}

@@ -238,3 +238,10 @@ func counterValue(c interface{ Desc() *prometheus.Desc }) float64 {
 func (h *harness) fakeMessage(channel, ts string) slackfake.Message {
 	return slackfake.Message{Channel: channel, TS: ts}
 }
+
+// waitSweeps waits until the replica's triage sweep has run n more times.
+func (h *harness) waitSweeps(n int) {
+	h.t.Helper()
+	// The sweep runs every 20 ms in tests; three periods and some slack.
+	time.Sleep(time.Duration(n) * 40 * time.Millisecond)
+}
