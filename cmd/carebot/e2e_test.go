@@ -376,8 +376,16 @@ func TestHTTPEndpoints(t *testing.T) {
 		t.Errorf("/metrics does not count the ticket created")
 	}
 	h.proxy.cut()
-	if code, body := get("/readyz"); code != 503 || !strings.Contains(body, "redis") {
-		t.Errorf("/readyz with Redis down = %d %q, want 503 naming redis", code, body)
+	if code, body := get("/readyz"); code != 503 || !strings.Contains(body, "redis") || strings.Contains(body, "slack") {
+		t.Errorf("/readyz with Redis down = %d %q, want 503 naming redis only", code, body)
+	}
+	h.proxy.restore()
+	r.stop() // the socket closes
+	if code, body := get("/readyz"); code != 503 || !strings.Contains(body, "slack") {
+		t.Errorf("/readyz with the socket closed = %d %q, want 503 naming slack", code, body)
+	}
+	if code, _ := get("/healthz"); code != 200 {
+		t.Errorf("/healthz = %d while not ready; liveness must not follow readiness", code)
 	}
 }
 
