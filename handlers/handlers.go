@@ -34,6 +34,8 @@ type Store interface {
 	DueTriage(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]int64, error)
 	Claim(ctx context.Context, n int64, user string, at time.Time) (store.ClaimResult, *ticket.Ticket, error)
 	DropDue(ctx context.Context, n int64) error
+	DueEscalations(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]int64, error)
+	DropEscalation(ctx context.Context, n int64) error
 	AddFollowUp(ctx context.Context, channel, threadTS, ts string, ev ticket.Event) (store.FollowUpResult, *ticket.Ticket, error)
 	SetReplyTS(ctx context.Context, n int64, ts string) error
 	Ticket(ctx context.Context, n int64) (*ticket.Ticket, error)
@@ -136,12 +138,18 @@ func (h *Handlers) Wanted(ev bot.Event) bool {
 	return h.intake[channelOf(ev.Inner)]
 }
 
-// isSpecialist reports whether user may act on any ticket. It is the one
-// place that decides.
+// isSpecialist reports whether user may act on any ticket: a member of a
+// team's rotation or of its escalation chain (a lead who is paged may claim).
+// It is the one place that decides.
 func (h *Handlers) isSpecialist(user string) bool {
 	for _, t := range h.cfg.Teams {
 		if slices.Contains(t.Rotation.Members, user) {
 			return true
+		}
+		for _, s := range t.Escalation {
+			if slices.Contains(s.Users, user) {
+				return true
+			}
 		}
 	}
 	return false

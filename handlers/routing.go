@@ -58,7 +58,13 @@ func (h *Handlers) route(ctx context.Context, t *ticket.Ticket) error {
 	}
 	for range 3 {
 		t.Team, t.TeamChannel, t.TeamTS = team.ID, team.Channel, ts
-		err = h.store.Update(ctx, store.Change{Ticket: t})
+		// The claim clock starts now: past it, the team's chain is paged.
+		t.ClaimDeadline, t.EscStep = h.clock.Now().Add(h.claimTarget(t)), 0
+		change := store.Change{Ticket: t}
+		if p, ok := chainOf(team).PageAt(0, t.ClaimDeadline, scheduleOf(team)); ok {
+			change.NextPage = p.At
+		}
+		err = h.store.Update(ctx, change)
 		if !errors.Is(err, store.ErrConflict) {
 			break
 		}

@@ -420,31 +420,28 @@ func (h *Handlers) timeOut(ctx context.Context, n int64) error {
 			return err
 		}
 		now := h.clock.Now()
+		if t.Status != ticket.StatusTriage {
+			return h.store.DropDue(ctx, n) // left triage meanwhile
+		}
 		if conv != nil && conv.Deadline.After(now) {
 			return nil // answered meanwhile: the deadline moved on
 		}
 		change := store.Change{Ticket: t}
-		routed := t.Status == ticket.StatusTriage
-		if routed {
-			d := draftOf(t)
-			h.setDraft(t, d)
-			p := triage.Prioritize(silentDraft(d), h.triage)
-			t.Priority, t.Reasons = p.Level, strings.Join(p.Reasons, " · ")
-			if d.Signals.Care == triage.CareUnknown {
-				t.Reasons = strings.Replace(t.Reasons, "patient care blocked", "no answer, so patient care counted as blocked", 1)
-			}
-			t.Status, t.UpdatedAt = ticket.StatusOpen, now
-			change.Events = []ticket.Event{{At: now, Actor: "carebot", Kind: ticket.EventRouted,
-				Text: t.Priority.String() + ", no answer within " + h.cfg.TriageTimeout.String()}}
+		d := draftOf(t)
+		h.setDraft(t, d)
+		p := triage.Prioritize(silentDraft(d), h.triage)
+		t.Priority, t.Reasons = p.Level, strings.Join(p.Reasons, " · ")
+		if d.Signals.Care == triage.CareUnknown {
+			t.Reasons = strings.Replace(t.Reasons, "patient care blocked", "no answer, so patient care counted as blocked", 1)
 		}
+		t.Status, t.UpdatedAt = ticket.StatusOpen, now
+		change.Events = []ticket.Event{{At: now, Actor: "carebot", Kind: ticket.EventRouted,
+			Text: t.Priority.String() + ", no answer within " + h.cfg.TriageTimeout.String()}}
 		switch err := h.store.Update(ctx, change); {
 		case errors.Is(err, store.ErrConflict):
 			continue
 		case err != nil:
 			return err
-		}
-		if !routed {
-			return nil
 		}
 		h.log.WithField("ticket", h.id(n)).Info("triage timed out; ticket routed")
 		if _, err = h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(

@@ -40,6 +40,10 @@ func (k keys) requester(user string) string { return k.prefix + "idx:requester:"
 // seen marks one Slack message (channel, ts) as handled; it expires.
 func (k keys) seen(channel, ts string) string { return k.prefix + "seen:" + channel + ":" + ts }
 
+// claimDue is a sorted set of open tickets, scored by when their next
+// escalation page is due (ms).
+func (k keys) claimDue() string { return k.prefix + "due:claim" }
+
 // once marks a change caused by one message or button press as applied.
 func (k keys) once(id string) string { return k.prefix + "once:" + id }
 

@@ -121,10 +121,11 @@ return 1
 // handled. Run twice (a lost reply resent), the second run finds the
 // revision moved and returns the ticket as written, which the caller
 // recognises as its own.
-// KEYS: tickets, events, conversation, triage due, once.
+// KEYS: tickets, events, conversation, triage due, once, claim due.
 // ARGV: number, expected rev, ticket JSON, event line or empty, conversation
 // JSON or empty (delete), conversation TTL seconds, deadline ms or empty (remove),
-// once TTL seconds or empty (no once key).
+// once TTL seconds or empty (no once key), next escalation page ms or empty
+// (remove).
 // Returns {1, ticket JSON} applied, {0, ticket JSON} changed meanwhile,
 // {-1, empty} no such ticket, {2, ticket JSON} the once key was already taken.
 const updateScript = `
@@ -147,6 +148,11 @@ if ARGV[7] == '' then
 else
   redis.call('ZADD', KEYS[4], ARGV[7], ARGV[1])
 end
+if ARGV[9] == '' then
+  redis.call('ZREM', KEYS[6], ARGV[1])
+else
+  redis.call('ZADD', KEYS[6], ARGV[9], ARGV[1])
+end
 return {1, ARGV[3]}
 `
 
@@ -165,8 +171,9 @@ return due
 // claimScript makes user the owner of an open ticket: one check-and-set, so
 // of two specialists pressing Claim at once, one wins and the other learns
 // who did.
-// KEYS: tickets, events. ARGV: number, user, claimed_at (RFC 3339), event
-// JSON line.
+// A claimed ticket escalates no more.
+// KEYS: tickets, events, claim due. ARGV: number, user, claimed_at (RFC
+// 3339), event JSON line.
 // Returns {1, ticket JSON} claimed, {2, ticket JSON} claimed by user already
 // (a second press, or a resent script), {0, ticket JSON} claimed by someone
 // else, {-2, ticket JSON} not open, {-1, empty} no such ticket.
@@ -187,5 +194,6 @@ t['rev'] = (t['rev'] or 0) + 1
 js = cjson.encode(t)
 redis.call('HSET', KEYS[1], ARGV[1], js)
 redis.call('HSET', KEYS[2], ARGV[1], (redis.call('HGET', KEYS[2], ARGV[1]) or '') .. ARGV[4])
+redis.call('ZREM', KEYS[3], ARGV[1])
 return {1, js}
 `

@@ -38,6 +38,8 @@ type record struct {
 	TeamTS      string `json:"team_ts,omitempty"`
 	Owner       string `json:"owner,omitempty"`
 	ClaimedAt   string `json:"claimed_at,omitempty"`
+	ClaimBy     string `json:"claim_deadline,omitempty"`
+	EscStep     int    `json:"esc_step,omitempty"`
 	Summary     string `json:"summary"`
 	Requester   string `json:"requester"`
 	Source      string `json:"source"`
@@ -54,6 +56,7 @@ func toRecord(t *ticket.Ticket) record {
 		Priority: int(t.Priority), Reasons: t.Reasons, Location: t.Location, Device: t.Device,
 		Callback: t.Callback, System: t.System, Care: t.Care, Scope: t.Scope, Resolution: t.Resolution,
 		Team: t.Team, TeamChannel: t.TeamChannel, TeamTS: t.TeamTS, Owner: t.Owner, ClaimedAt: timeString(t.ClaimedAt),
+		ClaimBy: timeString(t.ClaimDeadline), EscStep: t.EscStep,
 		Summary: t.Summary, Requester: t.Requester, Source: string(t.Source),
 		Channel: t.Channel, ThreadTS: t.ThreadTS, ReplyTS: t.ReplyTS,
 		CreatedAt: t.CreatedAt.UTC().Format(time.RFC3339Nano), UpdatedAt: t.UpdatedAt.UTC().Format(time.RFC3339Nano),
@@ -72,6 +75,7 @@ func fromJSON(js string) (*ticket.Ticket, error) {
 		Priority: ticket.Priority(r.Priority), Reasons: r.Reasons, Location: r.Location, Device: r.Device,
 		Callback: r.Callback, System: r.System, Care: r.Care, Scope: r.Scope, Resolution: r.Resolution,
 		Team: r.Team, TeamChannel: r.TeamChannel, TeamTS: r.TeamTS, Owner: r.Owner, ClaimedAt: parseTime(r.ClaimedAt),
+		ClaimDeadline: parseTime(r.ClaimBy), EscStep: r.EscStep,
 		Summary: r.Summary, Requester: r.Requester, Source: ticket.Source(r.Source),
 		Channel: r.Channel, ThreadTS: r.ThreadTS, ReplyTS: r.ReplyTS,
 		CreatedAt: created, UpdatedAt: updated,

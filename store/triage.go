@@ -38,6 +38,9 @@ type Change struct {
 	// Once, when set, names the message or button press that causes the
 	// change ("channel:ts" or an action's ID); the same one cannot apply twice.
 	Once string
+	// NextPage is when the ticket's next escalation page is due; zero takes
+	// it off the escalation set.
+	NextPage time.Time
 }
 
 // ErrConflict means the ticket changed since it was read; read it again and
@@ -81,13 +84,17 @@ func (s *Store) Update(ctx context.Context, c Change) error {
 	if !c.Deadline.IsZero() {
 		deadline = strconv.FormatInt(ms(c.Deadline), 10)
 	}
+	nextPage := ""
+	if !c.NextPage.IsZero() {
+		nextPage = strconv.FormatInt(ms(c.NextPage), 10)
+	}
 	onceKey, onceTTL := s.keys.seen("-", "-"), ""
 	if c.Once != "" {
 		onceKey, onceTTL = s.keys.once(c.Once), strconv.FormatInt(int64(s.opts.SeenTTL/time.Second), 10)
 	}
 	res, err := s.update.Run(ctx, s.rdb,
-		[]string{s.keys.tickets(), s.keys.events(), s.keys.conversation(t.Channel, t.ThreadTS), s.keys.triageDue(), onceKey},
-		t.Number, c.Ticket.Rev, js, line, convJS, int64(s.opts.ConversationTTL/time.Second), deadline, onceTTL,
+		[]string{s.keys.tickets(), s.keys.events(), s.keys.conversation(t.Channel, t.ThreadTS), s.keys.triageDue(), onceKey, s.keys.claimDue()},
+		t.Number, c.Ticket.Rev, js, line, convJS, int64(s.opts.ConversationTTL/time.Second), deadline, onceTTL, nextPage,
 	).Slice()
 	if err != nil {
 		return fmt.Errorf("update ticket %d: %w", t.Number, err)
@@ -152,19 +159,38 @@ func (s *Store) TicketAndConversation(ctx context.Context, n int64) (*ticket.Tic
 	return t, &conv, nil
 }
 
+// DueEscalations hands this replica up to limit open tickets whose next
+// escalation page is due at now, each leased for lease like DueTriage's.
+// The cost grows with the pages due, not with the open tickets.
+func (s *Store) DueEscalations(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]int64, error) {
+	return s.dueFrom(ctx, s.keys.claimDue(), now, lease, limit)
+}
+
+// DropEscalation takes ticket n off the escalation set.
+func (s *Store) DropEscalation(ctx context.Context, n int64) error {
+	if err := s.rdb.ZRem(ctx, s.keys.claimDue(), n).Err(); err != nil {
+		return fmt.Errorf("drop escalation of %d: %w", n, err)
+	}
+	return nil
+}
+
 // DueTriage hands this replica up to limit tickets whose triage deadline
 // has passed at now. Each is leased for lease: if it is still in triage
 // then (this replica died), it is handed out again.
 func (s *Store) DueTriage(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]int64, error) {
-	vals, err := s.due.Run(ctx, s.rdb, []string{s.keys.triageDue()}, ms(now), lease.Milliseconds(), limit).StringSlice()
+	return s.dueFrom(ctx, s.keys.triageDue(), now, lease, limit)
+}
+
+func (s *Store) dueFrom(ctx context.Context, key string, now time.Time, lease time.Duration, limit int) ([]int64, error) {
+	vals, err := s.due.Run(ctx, s.rdb, []string{key}, ms(now), lease.Milliseconds(), limit).StringSlice()
 	if err != nil {
-		return nil, fmt.Errorf("due triage: %w", err)
+		return nil, fmt.Errorf("due tickets: %w", err)
 	}
 	out := make([]int64, 0, len(vals))
 	for _, v := range vals {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("due triage: bad ticket number %q", v)
+			return nil, fmt.Errorf("due tickets: bad ticket number %q", v)
 		}
 		out = append(out, n)
 	}
@@ -190,7 +216,7 @@ func (s *Store) Claim(ctx context.Context, n int64, user string, at time.Time) (
 	if err != nil {
 		return 0, nil, fmt.Errorf("claim ticket %d: %w", n, err)
 	}
-	res, err := s.claim.Run(ctx, s.rdb, []string{s.keys.tickets(), s.keys.events()},
+	res, err := s.claim.Run(ctx, s.rdb, []string{s.keys.tickets(), s.keys.events(), s.keys.claimDue()},
 		n, user, at.UTC().Format(time.RFC3339Nano), line).Slice()
 	if err != nil {
 		return 0, nil, fmt.Errorf("claim ticket %d: %w", n, err)

@@ -70,9 +70,13 @@ type Ticket struct {
 	// Owner is the specialist who claimed the ticket, at ClaimedAt.
 	Owner     string
 	ClaimedAt time.Time
-	Summary   string // the requester's words, cleaned and redacted; never logged
-	Requester string // Slack user ID
-	Source    Source
+	// ClaimDeadline is when an unclaimed ticket starts escalating; EscStep is
+	// the index of its next escalation page.
+	ClaimDeadline time.Time
+	EscStep       int
+	Summary       string // the requester's words, cleaned and redacted; never logged
+	Requester     string // Slack user ID
+	Source        Source
 	// Channel and ThreadTS locate the requester's thread, where every reply goes.
 	Channel   string
 	ThreadTS  string
@@ -96,6 +100,7 @@ const (
 	EventCancelled  EventKind = "cancelled" // the requester withdrew it in triage
 	EventSelfServed EventKind = "self_served"
 	EventClaimed    EventKind = "claimed"
+	EventEscalated  EventKind = "escalated"
 )
 
 // ResolutionSelfServed marks a ticket the requester fixed with a self-help answer.

@@ -168,6 +168,7 @@ func (a *app) serve(ctx context.Context) error {
 	jctx, stopJobs := context.WithCancel(ctx)
 	wg.Go(func() { a.watchInbox(jctx) })
 	wg.Go(func() { a.every(jctx, a.sweepEvery, "triage timeout sweep", a.handlers.SweepTriage) })
+	wg.Go(func() { a.every(jctx, a.sweepEvery, "escalation sweep", a.handlers.SweepEscalations) })
 
 	err := a.bot.Run(ctx)
 	stopJobs()

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"carebot/bot"
+)
+
+// escalationPages counts the escalation pages about id, by user, in order.
+func (h *harness) escalationPages(id string) []string {
+	var got []string
+	for _, p := range h.fake.Posts() {
+		if strings.HasPrefix(p.Channel, "D") && strings.Contains(p.Text, "nobody claimed "+id) {
+			got = append(got, strings.TrimPrefix(p.Channel, "D")+": "+strings.SplitN(p.Text, ":", 2)[0])
+		}
+	}
+	return got
+}
+
+func TestUnclaimedTicketRunsTheWholeChainWithRepeat(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	h.start(bot.Options{})
+	desk := h.cfg.Team("desk")
+	onCall := desk.OnCall(h.clock.Now()).Member
+	next := desk.Rotation.Members[0]
+	if next == onCall {
+		next = desk.Rotation.Members[1]
+	}
+
+	m := h.fake.DM(nurse(1), "wifi down across the whole hospital, can't scan meds, patients waiting")
+	h.nextPost(m, 0)
+	h.pageTo(onCall, "IT-1")
+	if tk := h.ticket(nurse(1)); tk.Priority.String() != "P1" || tk.Team != "desk" {
+		t.Fatalf("the test needs a desk P1: got %s %s", tk.Team, tk.Priority)
+	}
+	claim := h.cfg.SLA["P1"].Claim
+	// The desk chain: next member at the deadline, the lead 10 min later;
+	// run three times, 20 min apart.
+	want := []string{
+		next + ": Second page", "U0LEAD: Third page",
+		next + ": Fourth page", "U0LEAD: Fifth page",
+		next + ": Sixth page", "U0LEAD: Seventh page",
+	}
+	h.clock.Advance(claim - time.Second)
+	h.waitSweeps(3)
+	if got := h.escalationPages("IT-1"); len(got) != 0 {
+		t.Fatalf("paged before the claim deadline: %v", got)
+	}
+	h.clock.Advance(time.Second)
+	for i := range want {
+		h.eventually(fmt.Sprintf("page %d", i+1), func() bool { return len(h.escalationPages("IT-1")) == i+1 })
+		h.clock.Advance(10 * time.Minute)
+	}
+	h.clock.Advance(time.Hour)
+	h.waitSweeps(3)
+	got := h.escalationPages("IT-1")
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("pages:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The requester hears of the first escalation, not of every page.
+	told := 0
+	for _, p := range h.fake.Posts() {
+		if p.Channel == m.Channel && p.ThreadTS == m.TS && strings.Contains(p.Text, "Nobody has picked up") {
+			told++
+		}
+	}
+	if told != 1 {
+		t.Errorf("requester told of escalation %d times, want once", told)
+	}
+}
+
+func TestClaimStopsEscalation(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	h.start(bot.Options{})
+	desk := h.cfg.Team("desk")
+	onCall := desk.OnCall(h.clock.Now()).Member
+
+	h.fake.DM(nurse(1), "wifi down across the whole hospital, can't scan meds, patients waiting")
+	page := h.pageTo(onCall, "IT-1")
+	h.clock.Advance(h.cfg.SLA["P1"].Claim)
+	h.eventually("the second page", func() bool { return len(h.escalationPages("IT-1")) == 1 })
+	env := h.press(page, "ticket_claim", onCall)
+	h.eventually("the claim", func() bool { return responseTo(h, env.ResponseURL, "You have") })
+	h.clock.Advance(2 * time.Hour)
+	h.waitSweeps(3)
+	if got := h.escalationPages("IT-1"); len(got) != 1 {
+		t.Fatalf("pages after the claim: %v", got)
+	}
+}
