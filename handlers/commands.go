@@ -22,6 +22,9 @@ func (h *Handlers) ticketCommands() []subcommand {
 	return []subcommand{
 		{"show", "ID", "details and timeline of a ticket (yours, or any if you are IT staff)", h.showTicket},
 		{"claim", "ID", "take a ticket as yours (IT staff)", h.claimTicket},
+		{"resolve", "ID NOTE", "resolve a ticket; the note goes to the requester (IT staff)", h.resolveTicket},
+		{"note", "ID TEXT", "add an internal note for IT (IT staff)", h.noteTicket},
+		{"reopen", "ID", "reopen a ticket resolved in the last 72 hours", h.reopenTicket},
 		{"list", "", "your latest tickets", h.listTickets},
 		{"help", "", "this help", nil},
 	}

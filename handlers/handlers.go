@@ -36,6 +36,7 @@ type Store interface {
 	DropDue(ctx context.Context, n int64) error
 	DueEscalations(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]int64, error)
 	DropEscalation(ctx context.Context, n int64) error
+	Resolve(ctx context.Context, n int64, user, note string, at time.Time) (store.ResolveResult, *ticket.Ticket, error)
 	AddFollowUp(ctx context.Context, channel, threadTS, ts string, ev ticket.Event) (store.FollowUpResult, *ticket.Ticket, error)
 	SetReplyTS(ctx context.Context, n int64, ts string) error
 	Ticket(ctx context.Context, n int64) (*ticket.Ticket, error)
@@ -126,6 +127,7 @@ func (h *Handlers) Register(r *bot.Routes) {
 	}
 	r.Action(ActionSelfHelpFixed, h.onSelfHelp)
 	r.Action(ActionClaim, h.onClaimButton)
+	r.Action(ActionReopen, h.onReopenButton)
 	r.Action(ActionSelfHelpMore, h.onSelfHelp)
 }
 

@@ -81,3 +81,31 @@ func TestClaimNeedsAnOpenTicket(t *testing.T) {
 		t.Fatalf("claim of a missing ticket = %v", err)
 	}
 }
+
+func TestResolve(t *testing.T) {
+	t.Parallel()
+	s, ctx := newStore(t), context.Background()
+	tk, _, err := s.CreateTicket(ctx, newTicket("U1", "D1", "1.1"), ticket.Event{Kind: ticket.EventCreated})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 27, 8, 10, 0, 0, time.UTC)
+	res, got, err := s.Resolve(ctx, tk.Number, "U0SPEC1", "replaced the toner", at)
+	if err != nil || res != store.Resolved || got.Status != ticket.StatusResolved || got.ResolvedBy != "U0SPEC1" || !got.ResolvedAt.Equal(at) {
+		t.Fatalf("Resolve = %v, %+v, %v", res, got, err)
+	}
+	if res, _, err := s.Resolve(ctx, tk.Number, "U0SPEC2", "again", at); err != nil || res != store.AlreadyResolved {
+		t.Fatalf("second Resolve = %v, %v", res, err)
+	}
+	evs, _ := s.Events(ctx, tk.Number)
+	if len(evs) != 2 || evs[1].Kind != ticket.EventResolved || evs[1].Text != "replaced the toner" {
+		t.Fatalf("events = %+v", evs)
+	}
+	tr, _, err := s.CreateInTriage(ctx, triageTicket("U1", "D1", "2.1"), ticket.Event{Kind: ticket.EventCreated}, &store.Conversation{Asked: "care"}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, _, err := s.Resolve(ctx, tr.Number, "U0SPEC1", "x", at); err != nil || res != store.NotResolvable {
+		t.Fatalf("Resolve in triage = %v, %v", res, err)
+	}
+}

@@ -72,6 +72,7 @@ func TestEachWriteIsOneRoundTrip(t *testing.T) {
 	})
 	step("record reply", func() error { return s.SetReplyTS(ctx, 1, "1.3") })
 	step("claim", func() error { _, _, err := s.Claim(ctx, 1, "U0SPEC1", time.Now()); return err })
+	step("resolve", func() error { _, _, err := s.Resolve(ctx, 1, "U0SPEC1", "fixed", time.Now()); return err })
 	var entries []store.InboxEntry
 	step("read inbox", func() error {
 		var err error

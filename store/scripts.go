@@ -197,3 +197,27 @@ redis.call('HSET', KEYS[2], ARGV[1], (redis.call('HGET', KEYS[2], ARGV[1]) or ''
 redis.call('ZREM', KEYS[3], ARGV[1])
 return {1, js}
 `
+
+// resolveScript resolves an open or claimed ticket and ends its escalation.
+// KEYS: tickets, events, claim due. ARGV: number, user, resolved_at (RFC
+// 3339), event JSON line.
+// Returns {1, ticket JSON} resolved, {2, ticket JSON} already resolved (a
+// resent script, or a second resolve), {-2, ticket JSON} not open or
+// claimed, {-1, empty} no such ticket.
+const resolveScript = `
+local js = redis.call('HGET', KEYS[1], ARGV[1])
+if not js then return {-1, ''} end
+local t = cjson.decode(js)
+if t['status'] == 'resolved' then return {2, js} end
+if t['status'] ~= 'open' and t['status'] ~= 'claimed' then return {-2, js} end
+t['status'] = 'resolved'
+t['resolved_by'] = ARGV[2]
+t['resolved_at'] = ARGV[3]
+t['updated_at'] = ARGV[3]
+t['rev'] = (t['rev'] or 0) + 1
+js = cjson.encode(t)
+redis.call('HSET', KEYS[1], ARGV[1], js)
+redis.call('HSET', KEYS[2], ARGV[1], (redis.call('HGET', KEYS[2], ARGV[1]) or '') .. ARGV[4])
+redis.call('ZREM', KEYS[3], ARGV[1])
+return {1, js}
+`

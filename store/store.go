@@ -18,7 +18,7 @@ type Store struct {
 	clock clock.Clock
 	opts  Options
 
-	accept, done, leave, create, followUp, setReply, update, due, claim *redis.Script
+	accept, done, leave, create, followUp, setReply, update, due, claim, resolve *redis.Script
 }
 
 // Options tune a Store. The zero value of a field picks its default.
@@ -63,6 +63,7 @@ func New(rdb redis.UniversalClient, teamID string, clk clock.Clock, opts Options
 		update:   redis.NewScript(updateScript),
 		due:      redis.NewScript(dueScript),
 		claim:    redis.NewScript(claimScript),
+		resolve:  redis.NewScript(resolveScript),
 	}, nil
 }
 
@@ -77,7 +78,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // Preload loads every script into Redis so the first real call is one round
 // trip (EVALSHA) rather than two.
 func (s *Store) Preload(ctx context.Context) error {
-	for _, sc := range []*redis.Script{s.accept, s.done, s.leave, s.create, s.followUp, s.setReply, s.update, s.due, s.claim} {
+	for _, sc := range []*redis.Script{s.accept, s.done, s.leave, s.create, s.followUp, s.setReply, s.update, s.due, s.claim, s.resolve} {
 		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
 			return fmt.Errorf("load script: %w", err)
 		}

@@ -40,6 +40,8 @@ type record struct {
 	ClaimedAt   string `json:"claimed_at,omitempty"`
 	ClaimBy     string `json:"claim_deadline,omitempty"`
 	EscStep     int    `json:"esc_step,omitempty"`
+	ResolvedBy  string `json:"resolved_by,omitempty"`
+	ResolvedAt  string `json:"resolved_at,omitempty"`
 	Summary     string `json:"summary"`
 	Requester   string `json:"requester"`
 	Source      string `json:"source"`
@@ -57,6 +59,7 @@ func toRecord(t *ticket.Ticket) record {
 		Callback: t.Callback, System: t.System, Care: t.Care, Scope: t.Scope, Resolution: t.Resolution,
 		Team: t.Team, TeamChannel: t.TeamChannel, TeamTS: t.TeamTS, Owner: t.Owner, ClaimedAt: timeString(t.ClaimedAt),
 		ClaimBy: timeString(t.ClaimDeadline), EscStep: t.EscStep,
+		ResolvedBy: t.ResolvedBy, ResolvedAt: timeString(t.ResolvedAt),
 		Summary: t.Summary, Requester: t.Requester, Source: string(t.Source),
 		Channel: t.Channel, ThreadTS: t.ThreadTS, ReplyTS: t.ReplyTS,
 		CreatedAt: t.CreatedAt.UTC().Format(time.RFC3339Nano), UpdatedAt: t.UpdatedAt.UTC().Format(time.RFC3339Nano),
@@ -76,6 +79,7 @@ func fromJSON(js string) (*ticket.Ticket, error) {
 		Callback: r.Callback, System: r.System, Care: r.Care, Scope: r.Scope, Resolution: r.Resolution,
 		Team: r.Team, TeamChannel: r.TeamChannel, TeamTS: r.TeamTS, Owner: r.Owner, ClaimedAt: parseTime(r.ClaimedAt),
 		ClaimDeadline: parseTime(r.ClaimBy), EscStep: r.EscStep,
+		ResolvedBy: r.ResolvedBy, ResolvedAt: parseTime(r.ResolvedAt),
 		Summary: r.Summary, Requester: r.Requester, Source: ticket.Source(r.Source),
 		Channel: r.Channel, ThreadTS: r.ThreadTS, ReplyTS: r.ReplyTS,
 		CreatedAt: created, UpdatedAt: updated,

@@ -247,3 +247,41 @@ func (s *Store) DropDue(ctx context.Context, n int64) error {
 	}
 	return nil
 }
+
+// ResolveResult says what Resolve did.
+type ResolveResult int
+
+// The outcomes of Resolve.
+const (
+	Resolved        ResolveResult = iota // resolved now
+	AlreadyResolved                      // it was resolved before: nothing changed
+	NotResolvable                        // in triage or cancelled
+)
+
+// Resolve resolves open or claimed ticket n as user at time at, recording
+// note (redacted by the caller) as the resolution event. One round trip.
+func (s *Store) Resolve(ctx context.Context, n int64, user, note string, at time.Time) (ResolveResult, *ticket.Ticket, error) {
+	line, err := eventLine(ticket.Event{At: at, Actor: user, Kind: ticket.EventResolved, Text: note})
+	if err != nil {
+		return 0, nil, fmt.Errorf("resolve ticket %d: %w", n, err)
+	}
+	res, err := s.resolve.Run(ctx, s.rdb, []string{s.keys.tickets(), s.keys.events(), s.keys.claimDue()},
+		n, user, at.UTC().Format(time.RFC3339Nano), line).Slice()
+	if err != nil {
+		return 0, nil, fmt.Errorf("resolve ticket %d: %w", n, err)
+	}
+	if res[0] == int64(-1) {
+		return 0, nil, ticket.Errorf(ticket.NotFound, "There is no ticket %d.", n)
+	}
+	t, err := fromJSON(fmt.Sprint(res[1]))
+	if err != nil {
+		return 0, nil, fmt.Errorf("resolve ticket %d: %w", n, err)
+	}
+	switch res[0] {
+	case int64(1):
+		return Resolved, t, nil
+	case int64(2):
+		return AlreadyResolved, t, nil
+	}
+	return NotResolvable, t, nil
+}

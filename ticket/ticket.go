@@ -74,9 +74,12 @@ type Ticket struct {
 	// the index of its next escalation page.
 	ClaimDeadline time.Time
 	EscStep       int
-	Summary       string // the requester's words, cleaned and redacted; never logged
-	Requester     string // Slack user ID
-	Source        Source
+	// ResolvedBy resolved the ticket at ResolvedAt.
+	ResolvedBy string
+	ResolvedAt time.Time
+	Summary    string // the requester's words, cleaned and redacted; never logged
+	Requester  string // Slack user ID
+	Source     Source
 	// Channel and ThreadTS locate the requester's thread, where every reply goes.
 	Channel   string
 	ThreadTS  string
@@ -101,10 +104,16 @@ const (
 	EventSelfServed EventKind = "self_served"
 	EventClaimed    EventKind = "claimed"
 	EventEscalated  EventKind = "escalated"
+	EventResolved   EventKind = "resolved"
+	EventReopened   EventKind = "reopened"
+	EventNote       EventKind = "note" // internal, for IT only
 )
 
 // ResolutionSelfServed marks a ticket the requester fixed with a self-help answer.
 const ResolutionSelfServed = "self-served"
+
+// ReopenWindow is how long after resolution a requester may reopen a ticket.
+const ReopenWindow = 72 * time.Hour
 
 // Event is one entry of a ticket's audit trail: who did what, when.
 type Event struct {

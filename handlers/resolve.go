@@ -1,0 +1,210 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"github.com/slack-go/slack"
+
+	"carebot/bot"
+	"carebot/store"
+	"carebot/ticket"
+)
+
+// ActionReopen is the Reopen button a requester gets with a resolution; its
+// value is the ticket number.
+const ActionReopen = "ticket_reopen"
+
+// staffTicket parses the ID of a command that only IT staff may use.
+func (h *Handlers) staffTicket(user, arg string) (int64, *bot.Reply) {
+	if !h.isSpecialist(user) {
+		return 0, &bot.Reply{Text: "Only IT staff can do that. To report a problem, just write to me."}
+	}
+	n, err := ticket.ParseID(h.cfg.TicketPrefix, arg)
+	if err != nil {
+		return 0, &bot.Reply{Text: userError(err)}
+	}
+	return n, nil
+}
+
+// resolveTicket is `/ticket resolve ID NOTE`.
+func (h *Handlers) resolveTicket(ctx context.Context, cmd slack.SlashCommand, args []string) (*bot.Reply, error) {
+	usage := &bot.Reply{Text: fmt.Sprintf("Usage: `/ticket resolve ID NOTE`, for example `/ticket resolve %s replaced the scanner battery`. The note goes to the requester.", h.id(42))}
+	if len(args) < 2 {
+		return usage, nil
+	}
+	n, refusal := h.staffTicket(cmd.UserID, args[0])
+	if refusal != nil {
+		return refusal, nil
+	}
+	note := ReportText(strings.Join(args[1:], " "), h.cfg.PHI.Patterns)
+	if note == "" {
+		return usage, nil
+	}
+	now := h.clock.Now()
+	res, t, err := h.store.Resolve(ctx, n, cmd.UserID, note, now)
+	switch {
+	case ticket.IsNotFound(err):
+		return &bot.Reply{Text: fmt.Sprintf("There is no ticket %s.", h.id(n))}, nil
+	case err != nil:
+		return nil, err
+	case res == store.AlreadyResolved:
+		return &bot.Reply{Text: fmt.Sprintf("%s is already resolved.", h.id(n))}, nil
+	case res == store.NotResolvable:
+		return &bot.Reply{Text: fmt.Sprintf("%s is %s, so it can't be resolved.", h.id(n), t.Status)}, nil
+	}
+	log := h.log.WithFields(logrus.Fields{"ticket": h.id(n), "user": cmd.UserID})
+	log.Info("ticket resolved")
+	h.updateTeamPost(ctx, log, t, fmt.Sprintf(":white_check_mark: Resolved by <@%s> at %s.", cmd.UserID, h.local(now)))
+	msg := fmt.Sprintf("*%s* is resolved. <@%s> wrote: _%s_", h.id(n), cmd.UserID, clip(oneLine(note), 1000))
+	blocks := []slack.Block{
+		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, msg, false, false), nil, nil),
+		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, "Not fixed? Press Reopen within 72 hours.", false, false)),
+		slack.NewActionBlock("resolved", slack.NewButtonBlockElement(ActionReopen, strconv.FormatInt(n, 10),
+			slack.NewTextBlockObject(slack.PlainTextType, "Reopen", false, false))),
+	}
+	if _, err := h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(msg, false), slack.MsgOptionBlocks(blocks...)); err != nil {
+		log.WithError(err).Warn("requester not told of the resolution")
+	}
+	return &bot.Reply{Text: fmt.Sprintf("Resolved *%s*; the requester has your note and a Reopen button.", h.id(n))}, nil
+}
+
+// updateTeamPost rewrites a ticket's team post with its current state.
+func (h *Handlers) updateTeamPost(ctx context.Context, log logrus.FieldLogger, t *ticket.Ticket, status string) {
+	if t.TeamTS == "" {
+		return
+	}
+	text, blocks := h.teamPost(t, []string{status})
+	if err := h.slack.UpdateMessage(ctx, t.TeamChannel, t.TeamTS, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...)); err != nil {
+		log.WithError(err).Warn("team post not updated")
+	}
+}
+
+// noteTicket is `/ticket note ID TEXT`: an internal note for IT.
+func (h *Handlers) noteTicket(ctx context.Context, cmd slack.SlashCommand, args []string) (*bot.Reply, error) {
+	if len(args) < 2 {
+		return &bot.Reply{Text: fmt.Sprintf("Usage: `/ticket note ID TEXT`, for example `/ticket note %s vendor called, part on order`.", h.id(42))}, nil
+	}
+	n, refusal := h.staffTicket(cmd.UserID, args[0])
+	if refusal != nil {
+		return refusal, nil
+	}
+	note := ReportText(strings.Join(args[1:], " "), h.cfg.PHI.Patterns)
+	for range 3 {
+		t, _, err := h.store.TicketAndConversation(ctx, n)
+		if ticket.IsNotFound(err) {
+			return &bot.Reply{Text: fmt.Sprintf("There is no ticket %s.", h.id(n))}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		now := h.clock.Now()
+		t.UpdatedAt = now
+		change := store.Change{Ticket: t, Events: []ticket.Event{{At: now, Actor: cmd.UserID, Kind: ticket.EventNote, Text: note}}}
+		if t.Status == ticket.StatusOpen {
+			change.NextPage = h.nextPageOf(t)
+		}
+		if err := h.store.Update(ctx, change); errors.Is(err, store.ErrConflict) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if t.TeamTS != "" {
+			if _, err := h.slack.PostMessage(ctx, t.TeamChannel, slack.MsgOptionTS(t.TeamTS), slack.MsgOptionText(
+				fmt.Sprintf("Note from <@%s>: %s", cmd.UserID, clip(oneLine(note), 2000)), false)); err != nil {
+				h.log.WithField("ticket", h.id(n)).WithError(err).Warn("note not posted on the team post")
+			}
+		}
+		return &bot.Reply{Text: fmt.Sprintf("Noted on *%s* (IT only; the requester does not see it).", h.id(n))}, nil
+	}
+	return nil, fmt.Errorf("note on ticket %d: %w", n, store.ErrConflict)
+}
+
+// nextPageOf is when an open ticket's next escalation page is due, so an
+// update that is not about escalation leaves it in place.
+func (h *Handlers) nextPageOf(t *ticket.Ticket) time.Time {
+	team := h.teamOf(t)
+	if team == nil || t.ClaimDeadline.IsZero() {
+		return time.Time{}
+	}
+	if p, ok := chainOf(team).PageAt(t.EscStep, t.ClaimDeadline, scheduleOf(team)); ok {
+		return p.At
+	}
+	return time.Time{}
+}
+
+// reopenTicket is `/ticket reopen ID`.
+func (h *Handlers) reopenTicket(ctx context.Context, cmd slack.SlashCommand, args []string) (*bot.Reply, error) {
+	if len(args) != 1 {
+		return &bot.Reply{Text: fmt.Sprintf("Usage: `/ticket reopen ID`, for example `/ticket reopen %s`.", h.id(42))}, nil
+	}
+	n, err := ticket.ParseID(h.cfg.TicketPrefix, args[0])
+	if err != nil {
+		return &bot.Reply{Text: userError(err)}, nil
+	}
+	return h.reopen(ctx, n, cmd.UserID)
+}
+
+// onReopenButton handles Reopen under a resolution.
+func (h *Handlers) onReopenButton(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (*bot.Reply, error) {
+	n, err := strconv.ParseInt(action.Value, 10, 64)
+	if err != nil {
+		return &bot.Reply{Text: "That button is not one I know."}, nil
+	}
+	return h.reopen(ctx, n, cb.User.ID)
+}
+
+// reopen puts a resolved ticket back in its team's queue: open, unclaimed,
+// with a fresh claim clock and a page to whoever is on call.
+func (h *Handlers) reopen(ctx context.Context, n int64, user string) (*bot.Reply, error) {
+	for range 3 {
+		t, _, err := h.store.TicketAndConversation(ctx, n)
+		if ticket.IsNotFound(err) || (err == nil && t.Requester != user && !h.isSpecialist(user)) {
+			return &bot.Reply{Text: fmt.Sprintf("I can't find %s among the tickets you may reopen.", h.id(n))}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		now := h.clock.Now()
+		switch {
+		case t.Status != ticket.StatusResolved || t.Resolution == ticket.ResolutionSelfServed:
+			return &bot.Reply{Text: fmt.Sprintf("%s is %s; only a ticket IT resolved can be reopened.", h.id(n), t.Status)}, nil
+		case now.Sub(t.ResolvedAt) > ticket.ReopenWindow:
+			return &bot.Reply{Text: fmt.Sprintf("%s was resolved more than 72 hours ago. Please write to me with what's wrong, and I'll open a new ticket.", h.id(n))}, nil
+		}
+		team := h.teamOf(t)
+		t.Status, t.Owner, t.ClaimedAt, t.UpdatedAt = ticket.StatusOpen, "", time.Time{}, now
+		t.ClaimDeadline, t.EscStep = now.Add(h.claimTarget(t)), 0
+		change := store.Change{Ticket: t, Events: []ticket.Event{{At: now, Actor: user, Kind: ticket.EventReopened}}}
+		change.NextPage = h.nextPageOf(t)
+		if err := h.store.Update(ctx, change); errors.Is(err, store.ErrConflict) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		log := h.log.WithFields(logrus.Fields{"ticket": h.id(n), "user": user})
+		log.Info("ticket reopened")
+		h.updateTeamPost(ctx, log, t, fmt.Sprintf(":arrows_counterclockwise: Reopened by <@%s> at %s.", user, h.local(now)))
+		onCall := ""
+		if team != nil {
+			onCall = h.onCallNow(team)
+			if err := h.page(ctx, t, team, onCall, "Reopened ticket"); err != nil {
+				log.WithError(err).Warn("on-call page not sent")
+			}
+		}
+		msg := fmt.Sprintf("I've reopened *%s*", h.id(n))
+		if onCall != "" {
+			msg += fmt.Sprintf(" and paged <@%s>", onCall)
+		}
+		if _, err := h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(msg+".", false)); err != nil {
+			log.WithError(err).Warn("requester not told of the reopening")
+		}
+		return &bot.Reply{Text: msg + "."}, nil
+	}
+	return nil, fmt.Errorf("reopen ticket %d: %w", n, store.ErrConflict)
+}
