@@ -102,3 +102,49 @@ func BenchmarkAcceptEvent(b *testing.B) {
 	}
 	b.ReportMetric(float64(rt.n.Load())/float64(b.N), "round-trips/event")
 }
+
+// BenchmarkDueEscalations measures the escalation sweep's read with a
+// number of open tickets whose pages are not yet due: its cost must grow
+// with the pages due (10 here), not with the open tickets.
+//
+//	CAREBOT_TEST_REDIS_URL=redis://127.0.0.1:6379/0 go test -run '^$' -bench DueEscalations ./store/
+func BenchmarkDueEscalations(b *testing.B) {
+	for _, open := range []int{0, 100000} {
+		b.Run(fmt.Sprintf("open=%d", open), func(b *testing.B) {
+			rdb, team := storetest.Redis(b)
+			s, err := store.New(rdb, team, clock.Real{}, store.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			key := "carebot:{" + team + "}:due:claim"
+			now := time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC)
+			future := float64(now.Add(time.Hour).UnixMilli())
+			for start := 0; start < open; start += 10000 {
+				members := make([]redis.Z, 0, 10000)
+				for i := start; i < min(open, start+10000); i++ {
+					members = append(members, redis.Z{Score: future, Member: 1000000 + i})
+				}
+				if err := rdb.ZAdd(ctx, key, members...).Err(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				b.StopTimer()
+				due := make([]redis.Z, 10)
+				for i := range due {
+					due[i] = redis.Z{Score: float64(now.Add(-time.Minute).UnixMilli()), Member: i + 1}
+				}
+				if err := rdb.ZAdd(ctx, key, due...).Err(); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				got, err := s.DueEscalations(ctx, now, time.Minute, 50)
+				if err != nil || len(got) != 10 {
+					b.Fatalf("DueEscalations = %d, %v", len(got), err)
+				}
+			}
+		})
+	}
+}
