@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/sirupsen/logrus"
 	"github.com/slack-go/slack"
 
+	"carebot/bot"
 	"carebot/config"
 	"carebot/oncall"
 	"carebot/store"
@@ -41,7 +43,7 @@ func (h *Handlers) SweepEscalations(ctx context.Context) error {
 	}
 	var errs []error
 	for _, n := range due {
-		if err := h.escalate(ctx, n); err != nil {
+		if _, err := h.escalate(ctx, n, false, "carebot", ""); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -52,32 +54,41 @@ func (h *Handlers) SweepEscalations(ctx context.Context) error {
 // another replica may.
 const escalationLease = time.Minute
 
-// escalate sends ticket n's next escalation page if it is due and the
-// ticket is still unclaimed, and schedules the page after it.
-func (h *Handlers) escalate(ctx context.Context, n int64) error {
+// escalation outcomes.
+const (
+	escalationPaged = iota
+	escalationNotDue
+	escalationNotOpen
+	escalationExhausted
+)
+
+// escalate sends ticket n's next escalation page if it is due (or now, when
+// forced by a specialist) and the ticket is still unclaimed, and schedules
+// the page after it.
+func (h *Handlers) escalate(ctx context.Context, n int64, force bool, actor, reason string) (int, error) {
 	for range 3 {
 		t, _, err := h.store.TicketAndConversation(ctx, n)
 		if ticket.IsNotFound(err) {
-			return h.store.DropEscalation(ctx, n)
+			return escalationNotOpen, h.store.DropEscalation(ctx, n)
 		}
 		if err != nil {
-			return err
+			return 0, err
 		}
 		team := h.teamOf(t)
 		if t.Status != ticket.StatusOpen || team == nil {
-			return h.store.DropEscalation(ctx, n) // claimed, resolved or withdrawn meanwhile
+			return escalationNotOpen, h.store.DropEscalation(ctx, n) // claimed, resolved or withdrawn meanwhile
 		}
 		now := h.clock.Now()
 		chain, sched := chainOf(team), scheduleOf(team)
 		page, ok := chain.PageAt(t.EscStep, t.ClaimDeadline, sched)
 		if !ok {
-			return h.store.DropEscalation(ctx, n) // the whole chain has been paged
+			return escalationExhausted, h.store.DropEscalation(ctx, n) // the whole chain has been paged
 		}
 		change := store.Change{Ticket: t}
-		if page.At.After(now) {
+		if page.At.After(now) && !force {
 			change.NextPage = page.At // leased early; put it back
 			if err := h.store.Update(ctx, change); !errors.Is(err, store.ErrConflict) {
-				return err
+				return escalationNotDue, err
 			}
 			continue
 		}
@@ -87,25 +98,76 @@ func (h *Handlers) escalate(ctx context.Context, n int64) error {
 		if next, ok := chain.PageAt(t.EscStep, t.ClaimDeadline, sched); ok {
 			change.NextPage = next.At
 		}
-		change.Events = []ticket.Event{{At: now, Actor: "carebot", Kind: ticket.EventEscalated,
-			Text: what + " to " + strings.Join(page.Users, ", ")}}
+		text := what + " to " + strings.Join(page.Users, ", ")
+		if reason != "" {
+			text += ": " + reason
+		}
+		change.Events = []ticket.Event{{At: now, Actor: actor, Kind: ticket.EventEscalated, Text: text}}
 		switch err := h.store.Update(ctx, change); {
 		case errors.Is(err, store.ErrConflict):
 			continue
 		case err != nil:
-			return err
+			return 0, err
 		}
-		h.sendEscalation(ctx, t, team, page, what, now.Sub(t.CreatedAt))
-		return nil
+		why := fmt.Sprintf("%s: nobody claimed %s in %s", capitalize(what), h.id(t.Number), humanDuration(now.Sub(t.CreatedAt)))
+		if force {
+			why = fmt.Sprintf("%s: <@%s> escalated %s", capitalize(what), actor, h.id(t.Number))
+			if reason != "" {
+				why += " (" + reason + ")"
+			}
+		}
+		h.sendEscalation(ctx, t, team, page, why)
+		return escalationPaged, nil
 	}
-	return fmt.Errorf("escalate ticket %d: %w", n, store.ErrConflict)
+	return 0, fmt.Errorf("escalate ticket %d: %w", n, store.ErrConflict)
+}
+
+// ActionEscalate is the Escalate button on a team post; its value is the
+// ticket number.
+const ActionEscalate = "ticket_escalate"
+
+// escalateTicket is `/ticket escalate ID [reason]`: page the next step now.
+func (h *Handlers) escalateTicket(ctx context.Context, cmd slack.SlashCommand, args []string) (*bot.Reply, error) {
+	if len(args) < 1 {
+		return &bot.Reply{Text: fmt.Sprintf("Usage: `/ticket escalate ID [reason]`, for example `/ticket escalate %s whole unit down`.", h.id(42))}, nil
+	}
+	n, refusal := h.staffTicket(cmd.UserID, args[0])
+	if refusal != nil {
+		return refusal, nil
+	}
+	return h.escalateNow(ctx, n, cmd.UserID, ReportText(strings.Join(args[1:], " "), h.cfg.PHI.Patterns))
+}
+
+// onEscalateButton handles Escalate on a team post.
+func (h *Handlers) onEscalateButton(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (*bot.Reply, error) {
+	if !h.isSpecialist(cb.User.ID) {
+		return &bot.Reply{Text: "Only IT staff can escalate tickets."}, nil
+	}
+	n, err := strconv.ParseInt(action.Value, 10, 64)
+	if err != nil {
+		return &bot.Reply{Text: "That button is not one I know."}, nil
+	}
+	return h.escalateNow(ctx, n, cb.User.ID, "")
+}
+
+func (h *Handlers) escalateNow(ctx context.Context, n int64, user, reason string) (*bot.Reply, error) {
+	outcome, err := h.escalate(ctx, n, true, user, reason)
+	if err != nil {
+		return nil, err
+	}
+	switch outcome {
+	case escalationNotOpen:
+		return &bot.Reply{Text: fmt.Sprintf("%s is not open and unclaimed, so there is no one to escalate to.", h.id(n))}, nil
+	case escalationExhausted:
+		return &bot.Reply{Text: fmt.Sprintf("Everyone in the escalation chain of %s has been paged already.", h.id(n))}, nil
+	}
+	return &bot.Reply{Text: fmt.Sprintf("Paged the next step for *%s*.", h.id(n))}, nil
 }
 
 // sendEscalation pages page.Users and tells the team post's thread and the
 // requester.
-func (h *Handlers) sendEscalation(ctx context.Context, t *ticket.Ticket, team *config.Team, page oncall.Page, what string, age time.Duration) {
+func (h *Handlers) sendEscalation(ctx context.Context, t *ticket.Ticket, team *config.Team, page oncall.Page, why string) {
 	log := h.log.WithFields(logrus.Fields{"ticket": h.id(t.Number), "team": team.ID, "page": page.Index})
-	why := fmt.Sprintf("%s: nobody claimed %s in %s", capitalize(what), h.id(t.Number), humanDuration(age))
 	for _, u := range page.Users {
 		if err := h.page(ctx, t, team, u, why); err != nil {
 			log.WithError(err).Warn("escalation page not sent")

@@ -128,6 +128,7 @@ func (h *Handlers) Register(r *bot.Routes) {
 	r.Action(ActionSelfHelpFixed, h.onSelfHelp)
 	r.Action(ActionClaim, h.onClaimButton)
 	r.Action(ActionReopen, h.onReopenButton)
+	r.Action(ActionEscalate, h.onEscalateButton)
 	r.Action(ActionSelfHelpMore, h.onSelfHelp)
 }
 

@@ -146,7 +146,9 @@ func (h *Handlers) teamPost(t *ticket.Ticket, status []string) (string, []slack.
 		text += "\n" + s
 	}
 	if t.Status == ticket.StatusOpen {
-		blocks = append(blocks, slack.NewActionBlock("ticket", claimButton(t.Number)))
+		escalate := slack.NewButtonBlockElement(ActionEscalate, strconv.FormatInt(t.Number, 10),
+			slack.NewTextBlockObject(slack.PlainTextType, "Escalate", false, false))
+		blocks = append(blocks, slack.NewActionBlock("ticket", claimButton(t.Number), escalate))
 	}
 	return text, blocks
 }

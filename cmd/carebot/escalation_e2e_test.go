@@ -92,3 +92,59 @@ func TestClaimStopsEscalation(t *testing.T) {
 		t.Fatalf("pages after the claim: %v", got)
 	}
 }
+
+func TestEscalateNowByButtonAndCommand(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	h.start(bot.Options{})
+	apps := h.cfg.Team("apps")
+	onCall := apps.OnCall(h.clock.Now()).Member
+	next := apps.Rotation.Members[0]
+	if next == onCall {
+		next = apps.Rotation.Members[1]
+	}
+
+	h.fake.DM(nurse(1), "Epic is down for the whole ED, can't chart, patients waiting")
+	post := h.teamPost(apps.Channel, "IT-1")
+	stranger := h.press(post, "ticket_escalate", nurse(2))
+	h.eventually("a non-specialist is refused", func() bool { return responseTo(h, stranger.ResponseURL, "Only IT staff") })
+
+	env := h.press(post, "ticket_escalate", onCall)
+	h.eventually("the escalation is confirmed", func() bool { return responseTo(h, env.ResponseURL, "Paged the next step") })
+	h.eventually("the next member is paged at once", func() bool {
+		for _, p := range h.pagesAbout(next, "IT-1") {
+			if strings.Contains(p, "escalated IT-1") {
+				return true
+			}
+		}
+		return false
+	})
+	cmd := func(text string) string {
+		e := h.fake.SlashCommand("/ticket", text, onCall, apps.Channel)
+		a, err := h.fake.WaitAck(h.ctx(), e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(a.Payload)
+	}
+	if got := cmd("escalate IT-1 still down after restart"); !strings.Contains(got, "Paged the next step") {
+		t.Fatalf("escalate: %s", got)
+	}
+	h.eventually("the lead is paged with the reason", func() bool {
+		for _, p := range h.pagesAbout("U0LEAD", "IT-1") {
+			if strings.Contains(p, "still down after restart") {
+				return true
+			}
+		}
+		return false
+	})
+	if got := cmd("escalate IT-1"); !strings.Contains(got, "has been paged already") {
+		t.Errorf("escalating past the chain: %s", got)
+	}
+	// The sweep does not page the steps again once they were forced.
+	h.clock.Advance(time.Hour)
+	h.waitSweeps(3)
+	if got := h.escalationPages("IT-1"); len(got) != 0 {
+		t.Errorf("the sweep paged again after forced escalations: %v", got)
+	}
+}
