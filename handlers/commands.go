@@ -3,11 +3,16 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
+
+	"github.com/sirupsen/logrus"
 
 	"github.com/slack-go/slack"
 
 	"carebot/bot"
+	"carebot/oncall"
+	"carebot/store"
 	"carebot/ticket"
 )
 
@@ -118,21 +123,36 @@ func (h *Handlers) listTickets(ctx context.Context, cmd slack.SlashCommand, args
 	return &bot.Reply{Text: b.String()}, nil
 }
 
+// onCallUsage is /oncall's help.
+const onCallUsage = "Usage: `/oncall` shows who is on call now in every team, `/oncall TEAM` in one, and " +
+	"`/oncall override TEAM @user DURATION|until HH:MM` (IT staff) puts someone on call for a while, " +
+	"for example `/oncall override desk @sam 4h` or `/oncall override desk @sam until 19:00`."
+
 func (h *Handlers) onOnCallCommand(ctx context.Context, cmd slack.SlashCommand) (*bot.Reply, error) {
 	args := strings.Fields(cmd.Text)
+	if len(args) > 0 && strings.EqualFold(args[0], "override") {
+		return h.override(ctx, cmd, args[1:])
+	}
 	if len(args) > 1 || (len(args) == 1 && strings.EqualFold(args[0], "help")) {
-		return &bot.Reply{Text: "Usage: `/oncall` shows who is on call now in every team; `/oncall TEAM` in one (" + h.teamIDs() + ")."}, nil
+		return &bot.Reply{Text: onCallUsage + " Teams: " + h.teamIDs() + "."}, nil
 	}
 	now := h.clock.Now()
 	var b strings.Builder
-	for _, t := range h.cfg.Teams {
+	for i := range h.cfg.Teams {
+		t := &h.cfg.Teams[i]
 		if len(args) == 1 && !strings.EqualFold(args[0], t.ID) {
 			continue
 		}
-		turns := t.Rotation.Rotation().Next(now, 1)
-		fmt.Fprintf(&b, "*%s* (`%s`): <@%s> until %s", t.Name, t.ID, turns[0].Member, h.local(turns[0].Ends))
-		if len(turns) > 1 && turns[1].Member != turns[0].Member {
-			fmt.Fprintf(&b, ", then <@%s>", turns[1].Member)
+		next := h.schedule(ctx, t).Next(now, 1)
+		fmt.Fprintf(&b, "*%s* (`%s`): <@%s>", t.Name, t.ID, next[0].User)
+		if next[0].Override {
+			b.WriteString(" (override)")
+		}
+		if !next[0].Until.IsZero() {
+			fmt.Fprintf(&b, " until %s", h.local(next[0].Until))
+		}
+		if len(next) > 1 && next[1].User != next[0].User {
+			fmt.Fprintf(&b, ", then <@%s>", next[1].User)
 		}
 		b.WriteByte('\n')
 	}
@@ -140,6 +160,43 @@ func (h *Handlers) onOnCallCommand(ctx context.Context, cmd slack.SlashCommand) 
 		return &bot.Reply{Text: fmt.Sprintf("There is no team `%s`. Teams: %s.", clip(args[0], 30), h.teamIDs())}, nil
 	}
 	return &bot.Reply{Text: b.String()}, nil
+}
+
+// mention reads a user mention as Slack sends it with should_escape:
+// "<@U0123|sam>" or "<@U0123>".
+var mention = regexp.MustCompile(`^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$`)
+
+// override is `/oncall override TEAM @user DURATION|until HH:MM`.
+func (h *Handlers) override(ctx context.Context, cmd slack.SlashCommand, args []string) (*bot.Reply, error) {
+	if !h.isSpecialist(cmd.UserID) {
+		return &bot.Reply{Text: "Only IT staff can change who is on call."}, nil
+	}
+	if len(args) < 3 {
+		return &bot.Reply{Text: onCallUsage}, nil
+	}
+	team := h.cfg.Team(strings.ToLower(args[0]))
+	if team == nil {
+		return &bot.Reply{Text: fmt.Sprintf("There is no team `%s`. Teams: %s.", clip(args[0], 30), h.teamIDs())}, nil
+	}
+	m := mention.FindStringSubmatch(args[1])
+	if m == nil {
+		return &bot.Reply{Text: "Name the person with an @mention, for example `/oncall override " + team.ID + " @sam 4h`."}, nil
+	}
+	now := h.clock.Now()
+	end, err := oncall.ParseOverrideEnd(strings.Join(args[2:], " "), now, h.cfg.Location)
+	if err != nil {
+		return &bot.Reply{Text: userError(err)}, nil
+	}
+	user := m[1]
+	if err := h.store.AddOverride(ctx, team.ID, store.Override{User: user, Start: now, End: end, By: cmd.UserID}, now); err != nil {
+		return nil, err
+	}
+	h.log.WithFields(logrus.Fields{"team": team.ID, "user": user, "by": cmd.UserID}).Info("on-call override set")
+	msg := fmt.Sprintf("<@%s> is on call for %s until %s (override by <@%s>).", user, team.Name, h.local(end), cmd.UserID)
+	if _, err := h.slack.PostMessage(ctx, team.Channel, slack.MsgOptionText(msg, false)); err != nil {
+		h.log.WithField("team", team.ID).WithError(err).Warn("override not announced")
+	}
+	return &bot.Reply{Text: msg}, nil
 }
 
 func (h *Handlers) teamIDs() string {

@@ -27,9 +27,20 @@ func chainOf(team *config.Team) oncall.Chain {
 	return c
 }
 
-// scheduleOf is a team's on-call schedule.
-func scheduleOf(team *config.Team) oncall.Schedule {
-	return oncall.Schedule{Rotation: team.Rotation.Rotation()}
+// schedule is a team's on-call schedule: its rotation with the overrides
+// stored for it. If the overrides cannot be read, the rotation alone
+// answers: a page to the rotation's member beats no page.
+func (h *Handlers) schedule(ctx context.Context, team *config.Team) oncall.Schedule {
+	s := oncall.Schedule{Rotation: team.Rotation.Rotation()}
+	overrides, err := h.store.Overrides(ctx, team.ID, h.clock.Now())
+	if err != nil {
+		h.log.WithField("team", team.ID).WithError(err).Warn("on-call overrides not read; using the rotation alone")
+		return s
+	}
+	for _, o := range overrides {
+		s.Overrides = append(s.Overrides, oncall.Override{User: o.User, Start: o.Start, End: o.End})
+	}
+	return s
 }
 
 // SweepEscalations pages the next step of the team's chain for every open
@@ -79,7 +90,7 @@ func (h *Handlers) escalate(ctx context.Context, n int64, force bool, actor, rea
 			return escalationNotOpen, h.store.DropEscalation(ctx, n) // claimed, resolved or withdrawn meanwhile
 		}
 		now := h.clock.Now()
-		chain, sched := chainOf(team), scheduleOf(team)
+		chain, sched := chainOf(team), h.schedule(ctx, team)
 		page, ok := chain.PageAt(t.EscStep, t.ClaimDeadline, sched)
 		if !ok {
 			return escalationExhausted, h.store.DropEscalation(ctx, n) // the whole chain has been paged

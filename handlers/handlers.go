@@ -37,6 +37,8 @@ type Store interface {
 	DueEscalations(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]int64, error)
 	DropEscalation(ctx context.Context, n int64) error
 	Resolve(ctx context.Context, n int64, user, note string, at time.Time) (store.ResolveResult, *ticket.Ticket, error)
+	AddOverride(ctx context.Context, team string, o store.Override, now time.Time) error
+	Overrides(ctx context.Context, team string, now time.Time) ([]store.Override, error)
 	AddFollowUp(ctx context.Context, channel, threadTS, ts string, ev ticket.Event) (store.FollowUpResult, *ticket.Ticket, error)
 	SetReplyTS(ctx context.Context, n int64, ts string) error
 	Ticket(ctx context.Context, n int64) (*ticket.Ticket, error)

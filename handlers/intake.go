@@ -177,7 +177,7 @@ func (h *Handlers) newReport(ctx context.Context, log logrus.FieldLogger, r repo
 			return err
 		}
 	}
-	text, blocks := h.firstReply(t, conv, draft)
+	text, blocks := h.firstReply(ctx, t, conv, draft)
 	ts, err := h.slack.PostMessage(ctx, r.channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
 	if err != nil {
 		return err
@@ -228,7 +228,7 @@ func (h *Handlers) replied(ctx context.Context, t *ticket.Ticket, now time.Time)
 
 // firstReply is the answer to a new report: its ID and what was understood,
 // then the self-help offer, the first question, or where the ticket went.
-func (h *Handlers) firstReply(t *ticket.Ticket, conv *store.Conversation, d triage.Draft) (string, []slack.Block) {
+func (h *Handlers) firstReply(ctx context.Context, t *ticket.Ticket, conv *store.Conversation, d triage.Draft) (string, []slack.Block) {
 	understood := t.Category.Label()
 	if t.Location != "" {
 		understood += ", " + t.Location
@@ -245,7 +245,7 @@ func (h *Handlers) firstReply(t *ticket.Ticket, conv *store.Conversation, d tria
 	}
 	switch {
 	case conv == nil || t.Status != ticket.StatusTriage:
-		msg := receipt + " It is " + h.whereNow(t)
+		msg := receipt + " It is " + h.whereNow(ctx, t)
 		return msg, []slack.Block{section(msg)}
 	case conv.Asked == askedSelfHelp:
 		help, _ := triage.MatchSelfHelp(d, h.triage)

@@ -107,7 +107,7 @@ func (h *Handlers) noteTicket(ctx context.Context, cmd slack.SlashCommand, args 
 		t.UpdatedAt = now
 		change := store.Change{Ticket: t, Events: []ticket.Event{{At: now, Actor: cmd.UserID, Kind: ticket.EventNote, Text: note}}}
 		if t.Status == ticket.StatusOpen {
-			change.NextPage = h.nextPageOf(t)
+			change.NextPage = h.nextPageOf(ctx, t)
 		}
 		if err := h.store.Update(ctx, change); errors.Is(err, store.ErrConflict) {
 			continue
@@ -127,12 +127,12 @@ func (h *Handlers) noteTicket(ctx context.Context, cmd slack.SlashCommand, args 
 
 // nextPageOf is when an open ticket's next escalation page is due, so an
 // update that is not about escalation leaves it in place.
-func (h *Handlers) nextPageOf(t *ticket.Ticket) time.Time {
+func (h *Handlers) nextPageOf(ctx context.Context, t *ticket.Ticket) time.Time {
 	team := h.teamOf(t)
 	if team == nil || t.ClaimDeadline.IsZero() {
 		return time.Time{}
 	}
-	if p, ok := chainOf(team).PageAt(t.EscStep, t.ClaimDeadline, scheduleOf(team)); ok {
+	if p, ok := chainOf(team).PageAt(t.EscStep, t.ClaimDeadline, h.schedule(ctx, team)); ok {
 		return p.At
 	}
 	return time.Time{}
@@ -181,7 +181,7 @@ func (h *Handlers) reopen(ctx context.Context, n int64, user string) (*bot.Reply
 		t.Status, t.Owner, t.ClaimedAt, t.UpdatedAt = ticket.StatusOpen, "", time.Time{}, now
 		t.ClaimDeadline, t.EscStep = now.Add(h.claimTarget(t)), 0
 		change := store.Change{Ticket: t, Events: []ticket.Event{{At: now, Actor: user, Kind: ticket.EventReopened}}}
-		change.NextPage = h.nextPageOf(t)
+		change.NextPage = h.nextPageOf(ctx, t)
 		if err := h.store.Update(ctx, change); errors.Is(err, store.ErrConflict) {
 			continue
 		} else if err != nil {
@@ -192,7 +192,7 @@ func (h *Handlers) reopen(ctx context.Context, n int64, user string) (*bot.Reply
 		h.updateTeamPost(ctx, log, t, fmt.Sprintf(":arrows_counterclockwise: Reopened by <@%s> at %s.", user, h.local(now)))
 		onCall := ""
 		if team != nil {
-			onCall = h.onCallNow(team)
+			onCall = h.onCallNow(ctx, team)
 			if err := h.page(ctx, t, team, onCall, "Reopened ticket"); err != nil {
 				log.WithError(err).Warn("on-call page not sent")
 			}

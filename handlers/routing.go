@@ -31,9 +31,9 @@ func (h *Handlers) teamOf(t *ticket.Ticket) *config.Team {
 	return h.cfg.TeamFor(t.Category)
 }
 
-// onCallNow is who is on call in team now.
-func (h *Handlers) onCallNow(team *config.Team) string {
-	return team.OnCall(h.clock.Now()).Member
+// onCallNow is who is on call in team now, overrides included.
+func (h *Handlers) onCallNow(ctx context.Context, team *config.Team) string {
+	return h.schedule(ctx, team).At(h.clock.Now()).User
 }
 
 // claimTarget is how long a ticket of t's priority may wait for a claim.
@@ -61,7 +61,7 @@ func (h *Handlers) route(ctx context.Context, t *ticket.Ticket) error {
 		// The claim clock starts now: past it, the team's chain is paged.
 		t.ClaimDeadline, t.EscStep = h.clock.Now().Add(h.claimTarget(t)), 0
 		change := store.Change{Ticket: t}
-		if p, ok := chainOf(team).PageAt(0, t.ClaimDeadline, scheduleOf(team)); ok {
+		if p, ok := chainOf(team).PageAt(0, t.ClaimDeadline, h.schedule(ctx, team)); ok {
 			change.NextPage = p.At
 		}
 		err = h.store.Update(ctx, change)
@@ -81,7 +81,7 @@ func (h *Handlers) route(ctx context.Context, t *ticket.Ticket) error {
 			log.WithError(err).Warn("copy to the triage channel not posted")
 		}
 	}
-	if err := h.page(ctx, t, team, h.onCallNow(team), "New ticket"); err != nil {
+	if err := h.page(ctx, t, team, h.onCallNow(ctx, team), "New ticket"); err != nil {
 		log.WithError(err).Warn("on-call page not sent")
 	}
 	return nil

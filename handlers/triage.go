@@ -185,7 +185,7 @@ func (h *Handlers) continueTriage(ctx context.Context, t *ticket.Ticket, next []
 			slack.MsgOptionText(plain(prompt(q)), false), slack.MsgOptionBlocks(questionBlocks(t.Number, q)...))
 		return err
 	}
-	if _, err := h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(h.routedText(t), false)); err != nil {
+	if _, err := h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(h.routedText(ctx, t), false)); err != nil {
 		return err
 	}
 	return h.route(ctx, t)
@@ -193,18 +193,18 @@ func (h *Handlers) continueTriage(ctx context.Context, t *ticket.Ticket, next []
 
 // routedText tells the requester their ticket left triage, with its
 // priority and why.
-func (h *Handlers) routedText(t *ticket.Ticket) string {
-	return fmt.Sprintf("Thanks. *%s* is %s", h.id(t.Number), h.whereNow(t))
+func (h *Handlers) routedText(ctx context.Context, t *ticket.Ticket) string {
+	return fmt.Sprintf("Thanks. *%s* is %s", h.id(t.Number), h.whereNow(ctx, t))
 }
 
 // whereNow says a routed ticket's priority, why, which team has it, who is
 // on call and how soon a claim is due.
-func (h *Handlers) whereNow(t *ticket.Ticket) string {
+func (h *Handlers) whereNow(ctx context.Context, t *ticket.Ticket) string {
 	tm := h.teamOf(t)
 	if tm == nil {
 		return fmt.Sprintf("*%s* (%s). I'll post every update in this thread.", t.Priority, t.Reasons)
 	}
-	msg := fmt.Sprintf("*%s* (%s) and is with %s now; <@%s> is on call.", t.Priority, t.Reasons, tm.Name, h.onCallNow(tm))
+	msg := fmt.Sprintf("*%s* (%s) and is with %s now; <@%s> is on call.", t.Priority, t.Reasons, tm.Name, h.onCallNow(ctx, tm))
 	if d := h.claimTarget(t); d > 0 {
 		msg += fmt.Sprintf(" %s tickets are picked up within %s.", t.Priority, humanDuration(d))
 	}
@@ -445,7 +445,7 @@ func (h *Handlers) timeOut(ctx context.Context, n int64) error {
 		}
 		h.log.WithField("ticket", h.id(n)).Info("triage timed out; ticket routed")
 		if _, err = h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(
-			"I haven't heard back, so I've sent it on with what I know. "+h.routedText(t), false)); err != nil {
+			"I haven't heard back, so I've sent it on with what I know. "+h.routedText(ctx, t), false)); err != nil {
 			return err
 		}
 		return h.route(ctx, t)

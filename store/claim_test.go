@@ -109,3 +109,24 @@ func TestResolve(t *testing.T) {
 		t.Fatalf("Resolve in triage = %v, %v", res, err)
 	}
 }
+
+func TestOverrides(t *testing.T) {
+	t.Parallel()
+	s, ctx := newStore(t), context.Background()
+	now := time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC)
+	old := store.Override{User: "U0OLD", Start: now.Add(-3 * time.Hour), End: now.Add(-time.Hour), By: "U0SPEC1"}
+	cur := store.Override{User: "U0CUR", Start: now, End: now.Add(2 * time.Hour), By: "U0SPEC1"}
+	if err := s.AddOverride(ctx, "desk", old, now.Add(-2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddOverride(ctx, "desk", cur, now); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Overrides(ctx, "desk", now)
+	if err != nil || len(got) != 1 || got[0].User != "U0CUR" || !got[0].End.Equal(cur.End) {
+		t.Fatalf("Overrides = %+v, %v; want only the current one", got, err)
+	}
+	if other, err := s.Overrides(ctx, "apps", now); err != nil || len(other) != 0 {
+		t.Fatalf("another team's overrides = %+v, %v", other, err)
+	}
+}

@@ -44,6 +44,10 @@ func (k keys) seen(channel, ts string) string { return k.prefix + "seen:" + chan
 // escalation page is due (ms).
 func (k keys) claimDue() string { return k.prefix + "due:claim" }
 
+// overrides is a sorted set of a team's on-call overrides (JSON), scored by
+// when they end (ms).
+func (k keys) overrides(team string) string { return k.prefix + "overrides:" + team }
+
 // once marks a change caused by one message or button press as applied.
 func (k keys) once(id string) string { return k.prefix + "once:" + id }
 
