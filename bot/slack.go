@@ -299,3 +299,14 @@ func (s *Slack) Permalink(ctx context.Context, channel, ts string) (string, erro
 	})
 	return link, err
 }
+
+// UserGroupMembers lists the user IDs in a user group.
+func (s *Slack) UserGroupMembers(ctx context.Context, group string) ([]string, error) {
+	var members []string
+	err := s.call(ctx, "usergroups.users.list", repeatSafe, func(ctx context.Context) error {
+		var err error
+		members, err = s.api.GetUserGroupMembersContext(ctx, group)
+		return err
+	})
+	return members, err
+}

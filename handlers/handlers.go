@@ -5,7 +5,6 @@ package handlers
 import (
 	"context"
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -57,6 +56,7 @@ type Slack interface {
 	UpdateMessage(ctx context.Context, channel, ts string, opts ...slack.MsgOption) error
 	OpenDM(ctx context.Context, user string) (string, error)
 	Permalink(ctx context.Context, channel, ts string) (string, error)
+	UserGroupMembers(ctx context.Context, group string) ([]string, error)
 	PublishHome(ctx context.Context, user string, view slack.HomeTabViewRequest) error
 }
 
@@ -85,6 +85,7 @@ type Handlers struct {
 	clock   clock.Clock
 	log     logrus.FieldLogger
 	metrics *metrics.Metrics
+	group   groupMembers // specialists_group, cached
 }
 
 // New returns the handlers. botUserID is the bot's own user ID, so mentions
@@ -141,23 +142,6 @@ func (h *Handlers) Wanted(ev bot.Event) bool {
 		return true
 	}
 	return h.intake[channelOf(ev.Inner)]
-}
-
-// isSpecialist reports whether user may act on any ticket: a member of a
-// team's rotation or of its escalation chain (a lead who is paged may claim).
-// It is the one place that decides.
-func (h *Handlers) isSpecialist(user string) bool {
-	for _, t := range h.cfg.Teams {
-		if slices.Contains(t.Rotation.Members, user) {
-			return true
-		}
-		for _, s := range t.Escalation {
-			if slices.Contains(s.Users, user) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // id renders a ticket number as users see it.

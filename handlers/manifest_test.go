@@ -36,6 +36,7 @@ func (noSlack) ThreadReplies(context.Context, string, string) ([]slack.Message, 
 func (noSlack) UpdateMessage(context.Context, string, string, ...slack.MsgOption) error { return nil }
 func (noSlack) OpenDM(context.Context, string) (string, error)                          { return "", nil }
 func (noSlack) Permalink(context.Context, string, string) (string, error)               { return "", nil }
+func (noSlack) UserGroupMembers(context.Context, string) ([]string, error)              { return nil, nil }
 
 // The app manifest is the single source of the events and commands Slack
 // sends; every one must have a handler, and every handler a subscription.

@@ -194,3 +194,20 @@ func TestPageGoesToWhoeverIsOnCallWhenTheTicketIsRouted(t *testing.T) {
 		}
 	}
 }
+
+func TestSpecialistsGroupMembersMayClaim(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	h.cfg.SpecialistsGroup = "S0ITSTAFF"
+	h.fake.SetUsergroup("S0ITSTAFF", "U0DESKTOP")
+	h.start(bot.Options{})
+	apps := h.cfg.Team("apps")
+
+	h.fake.DM(nurse(1), "Epic is down for the whole ED, can't chart, patients waiting")
+	post := h.teamPost(apps.Channel, "IT-1")
+	env := h.press(post, "ticket_claim", "U0DESKTOP")
+	h.eventually("a member of specialists_group may claim", func() bool { return responseTo(h, env.ResponseURL, "You have") })
+	if tk := h.ticket(nurse(1)); tk.Owner != "U0DESKTOP" {
+		t.Fatalf("owner = %q", tk.Owner)
+	}
+}

@@ -169,6 +169,13 @@ func (a *app) serve(ctx context.Context) error {
 	wg.Go(func() { a.watchInbox(jctx) })
 	wg.Go(func() { a.every(jctx, a.sweepEvery, "triage timeout sweep", a.handlers.SweepTriage) })
 	wg.Go(func() { a.every(jctx, a.sweepEvery, "escalation sweep", a.handlers.SweepEscalations) })
+	// Who counts as IT staff: loaded before the first command, then kept fresh.
+	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	if err := a.handlers.RefreshSpecialists(rctx); err != nil {
+		a.log.WithError(err).Warn("specialists_group not loaded; team members only act as IT staff until it is")
+	}
+	cancel()
+	wg.Go(func() { a.every(jctx, 10*time.Minute, "specialists_group refresh", a.handlers.RefreshSpecialists) })
 
 	err := a.bot.Run(ctx)
 	stopJobs()
