@@ -30,6 +30,7 @@ func (h *Handlers) ticketCommands() []subcommand {
 		{"resolve", "ID NOTE", "resolve a ticket; the note goes to the requester (IT staff)", h.resolveTicket},
 		{"note", "ID TEXT", "add an internal note for IT (IT staff)", h.noteTicket},
 		{"escalate", "ID [reason]", "page the next step of the team's chain now (IT staff)", h.escalateTicket},
+		{"reassign", "ID @user|TEAM", "hand a ticket to another specialist or team (IT staff)", h.reassignTicket},
 		{"reopen", "ID", "reopen a ticket resolved in the last 72 hours", h.reopenTicket},
 		{"list", "", "your latest tickets", h.listTickets},
 		{"help", "", "this help", nil},

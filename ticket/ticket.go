@@ -107,6 +107,7 @@ const (
 	EventResolved   EventKind = "resolved"
 	EventReopened   EventKind = "reopened"
 	EventNote       EventKind = "note" // internal, for IT only
+	EventReassigned EventKind = "reassigned"
 )
 
 // ResolutionSelfServed marks a ticket the requester fixed with a self-help answer.

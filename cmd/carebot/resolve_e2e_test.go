@@ -96,3 +96,50 @@ func (h *harness) pagesAbout(user, id string) []string {
 	}
 	return out
 }
+
+func TestReassignToTeamAndToSpecialist(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	h.start(bot.Options{})
+	apps, desk := h.cfg.Team("apps"), h.cfg.Team("desk")
+	spec := apps.Rotation.Members[0]
+	cmd := func(text string) string {
+		env := h.fake.SlashCommand("/ticket", text, spec, apps.Channel)
+		a, err := h.fake.WaitAck(h.ctx(), env.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(a.Payload)
+	}
+	h.fake.DM(nurse(1), "Epic is down for the whole ED, can't chart, patients waiting")
+	h.teamPost(apps.Channel, "IT-1")
+	if got := cmd("reassign IT-1 <@" + nurse(3) + "|nurse>"); !strings.Contains(got, "not IT staff") {
+		t.Errorf("reassign to a nurse answered %s", got)
+	}
+	if got := cmd("reassign IT-1 nowhere"); !strings.Contains(got, "Name a person") {
+		t.Errorf("reassign to an unknown team answered %s", got)
+	}
+	if got := cmd("reassign IT-1 desk"); !strings.Contains(got, "Reassigned") {
+		t.Fatalf("reassign to desk: %s", got)
+	}
+	h.teamPost(desk.Channel, "IT-1")
+	h.pageTo(desk.OnCall(h.clock.Now()).Member, "IT-1")
+	if tk := h.ticket(nurse(1)); tk.Team != "desk" || tk.Status != ticket.StatusOpen || tk.TeamChannel != desk.Channel {
+		t.Fatalf("after reassign to desk: team %s status %s channel %s", tk.Team, tk.Status, tk.TeamChannel)
+	}
+	to := desk.Rotation.Members[1]
+	if got := cmd("reassign IT-1 <@" + to + "|someone>"); !strings.Contains(got, "Reassigned") {
+		t.Fatalf("reassign to a specialist: %s", got)
+	}
+	if tk := h.ticket(nurse(1)); tk.Owner != to || tk.Status != ticket.StatusClaimed {
+		t.Fatalf("after reassign to %s: owner %q status %s", to, tk.Owner, tk.Status)
+	}
+	h.eventually("the new owner is told", func() bool {
+		for _, p := range h.pagesAbout(to, "IT-1") {
+			if strings.Contains(p, "Reassigned to you") {
+				return true
+			}
+		}
+		return false
+	})
+}
