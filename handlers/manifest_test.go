@@ -2,23 +2,14 @@ package handlers_test
 
 import (
 	"context"
-	"io"
 	"os"
 	"slices"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/sirupsen/logrus"
 	"github.com/slack-go/slack"
 	"go.yaml.in/yaml/v3"
 
 	"carebot/bot"
-	"carebot/clock"
-	"carebot/config"
-	"carebot/handlers"
-	"carebot/metrics"
-	"carebot/store"
-	"carebot/store/storetest"
 )
 
 // noSlack satisfies handlers.Slack for tests that post nothing.
@@ -72,17 +63,7 @@ func TestManifestAndRoutesMatch(t *testing.T) {
 	slices.Sort(commands)
 	events := slices.Sorted(slices.Values(manifest.Settings.EventSubscriptions.BotEvents))
 
-	rdb, team := storetest.Redis(t)
-	st, err := store.New(rdb, team, clock.Real{}, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := logrus.New()
-	log.SetOutput(io.Discard)
-	h, err := handlers.New(st, noSlack{}, config.Default(), "U0BOT", clock.Real{}, log, metrics.New(prometheus.NewRegistry()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := newHandlers(t)
 	routes := bot.NewRoutes()
 	h.Register(routes)
 	if err := routes.Err(); err != nil {

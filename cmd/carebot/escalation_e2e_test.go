@@ -119,14 +119,7 @@ func TestEscalateNowByButtonAndCommand(t *testing.T) {
 		}
 		return false
 	})
-	cmd := func(text string) string {
-		e := h.fake.SlashCommand("/ticket", text, onCall, apps.Channel)
-		a, err := h.fake.WaitAck(h.ctx(), e.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(a.Payload)
-	}
+	cmd := func(text string) string { return h.slash("/ticket", onCall, apps.Channel, text) }
 	if got := cmd("escalate IT-1 still down after restart"); !strings.Contains(got, "Paged the next step") {
 		t.Fatalf("escalate: %s", got)
 	}

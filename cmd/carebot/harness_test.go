@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -244,4 +245,20 @@ func (h *harness) waitSweeps(n int) {
 	h.t.Helper()
 	// The sweep runs every 20 ms in tests; three periods and some slack.
 	time.Sleep(time.Duration(n) * 40 * time.Millisecond)
+}
+
+// slash runs a slash command as user in channel and returns the text of the
+// reply it is acked with.
+func (h *harness) slash(command, user, channel, text string) string {
+	h.t.Helper()
+	env := h.fake.SlashCommand(command, text, user, channel)
+	a, err := h.fake.WaitAck(h.ctx(), env.ID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var reply struct{ Text string }
+	if err := json.Unmarshal(a.Payload, &reply); err != nil {
+		h.t.Fatalf("ack payload %s: %v", a.Payload, err)
+	}
+	return reply.Text
 }

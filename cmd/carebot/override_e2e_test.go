@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -15,18 +14,7 @@ func TestOnCallOverride(t *testing.T) {
 	h.start(bot.Options{})
 	desk := h.cfg.Team("desk")
 	spec := desk.Rotation.Members[0]
-	cmd := func(user, text string) string {
-		e := h.fake.SlashCommand("/oncall", text, user, desk.Channel)
-		a, err := h.fake.WaitAck(h.ctx(), e.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var reply struct{ Text string }
-		if err := json.Unmarshal(a.Payload, &reply); err != nil {
-			t.Fatal(err)
-		}
-		return reply.Text
-	}
+	cmd := func(user, text string) string { return h.slash("/oncall", user, desk.Channel, text) }
 	for text, want := range map[string]string{
 		"override desk <@U0TEMP|temp> forever": "forever",
 		"override desk sam 2h":                 "@mention",

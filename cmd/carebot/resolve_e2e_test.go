@@ -15,14 +15,7 @@ func TestResolveNoteAndReopen(t *testing.T) {
 	h.start(bot.Options{})
 	apps := h.cfg.Team("apps")
 	spec := apps.OnCall(h.clock.Now()).Member
-	cmd := func(user, text string) string {
-		env := h.fake.SlashCommand("/ticket", text, user, apps.Channel)
-		a, err := h.fake.WaitAck(h.ctx(), env.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(a.Payload)
-	}
+	cmd := func(user, text string) string { return h.slash("/ticket", user, apps.Channel, text) }
 
 	m := h.fake.DM(nurse(1), "Epic is down for the whole ED, can't chart, patients waiting")
 	h.teamPost(apps.Channel, "IT-1")
@@ -103,14 +96,7 @@ func TestReassignToTeamAndToSpecialist(t *testing.T) {
 	h.start(bot.Options{})
 	apps, desk := h.cfg.Team("apps"), h.cfg.Team("desk")
 	spec := apps.Rotation.Members[0]
-	cmd := func(text string) string {
-		env := h.fake.SlashCommand("/ticket", text, spec, apps.Channel)
-		a, err := h.fake.WaitAck(h.ctx(), env.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(a.Payload)
-	}
+	cmd := func(text string) string { return h.slash("/ticket", spec, apps.Channel, text) }
 	h.fake.DM(nurse(1), "Epic is down for the whole ED, can't chart, patients waiting")
 	h.teamPost(apps.Channel, "IT-1")
 	if got := cmd("reassign IT-1 <@" + nurse(3) + "|nurse>"); !strings.Contains(got, "not IT staff") {

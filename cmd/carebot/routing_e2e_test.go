@@ -148,14 +148,7 @@ func TestTicketClaimCommand(t *testing.T) {
 	h.fake.DM(nurse(1), "Epic is down for the whole ED, can't chart, patients waiting")
 	h.teamPost(apps.Channel, "IT-1")
 
-	ack := func(user, text string) string {
-		env := h.fake.SlashCommand("/ticket", text, user, apps.Channel)
-		a, err := h.fake.WaitAck(h.ctx(), env.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(a.Payload)
-	}
+	ack := func(user, text string) string { return h.slash("/ticket", user, apps.Channel, text) }
 	if got := ack(nurse(1), "claim IT-1"); !strings.Contains(got, "Only IT staff") {
 		t.Errorf("a nurse's claim answered %s", got)
 	}
