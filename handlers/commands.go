@@ -32,7 +32,7 @@ func (h *Handlers) ticketCommands() []subcommand {
 		{"escalate", "ID [reason]", "page the next step of the team's chain now (IT staff)", h.escalateTicket},
 		{"reassign", "ID @user|TEAM", "hand a ticket to another specialist or team (IT staff)", h.reassignTicket},
 		{"reopen", "ID", "reopen a ticket resolved in the last 72 hours", h.reopenTicket},
-		{"list", "", "your latest tickets", h.listTickets},
+		{"list", "[mine|open|unclaimed|TEAM]", "your latest tickets; IT staff: claimed by you, all active, unclaimed, or a team's", h.listTickets},
 		{"help", "", "this help", nil},
 	}
 }
@@ -106,10 +106,74 @@ func (h *Handlers) showTicket(ctx context.Context, cmd slack.SlashCommand, args 
 }
 
 func (h *Handlers) listTickets(ctx context.Context, cmd slack.SlashCommand, args []string) (*bot.Reply, error) {
-	if len(args) > 0 && !strings.EqualFold(args[0], "mine") {
-		return &bot.Reply{Text: "Usage: `/ticket list` shows your latest tickets."}, nil
+	staff := h.isSpecialist(cmd.UserID)
+	which := "mine"
+	if len(args) == 1 {
+		which = strings.ToLower(args[0])
 	}
-	tickets, err := h.store.TicketsOf(ctx, cmd.UserID, 10)
+	if len(args) > 1 || (which != "mine" && !staff) {
+		return &bot.Reply{Text: "Usage: `/ticket list` shows your latest tickets; IT staff can also list `mine`, `open`, `unclaimed` or a team (" + h.teamIDs() + ")."}, nil
+	}
+	if which == "mine" && !staff {
+		return h.listReported(ctx, cmd.UserID)
+	}
+	open, claimed, err := h.store.Active(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var title string
+	var list []*ticket.Ticket
+	switch {
+	case which == "mine":
+		title = "Tickets you have claimed"
+		for _, t := range claimed {
+			if t.Owner == cmd.UserID {
+				list = append(list, t)
+			}
+		}
+	case which == "open":
+		title, list = "Open and claimed tickets", append(open, claimed...)
+	case which == "unclaimed":
+		title, list = "Unclaimed tickets", open
+	case h.cfg.Team(which) != nil:
+		title = "Active tickets of " + h.cfg.Team(which).Name
+		for _, t := range append(open, claimed...) {
+			if t.Team == which {
+				list = append(list, t)
+			}
+		}
+	default:
+		return &bot.Reply{Text: fmt.Sprintf("`%s` is not `mine`, `open`, `unclaimed` or a team (%s).", clip(which, 30), h.teamIDs())}, nil
+	}
+	if len(list) == 0 {
+		return &bot.Reply{Text: title + ": none."}, nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%d):\n", title, len(list))
+	for i, t := range list {
+		if i == 30 {
+			fmt.Fprintf(&b, "… and %d more\n", len(list)-i)
+			break
+		}
+		fmt.Fprintf(&b, "• *%s* · %s · %s", h.id(t.Number), h.headline(t), h.ageOf(t))
+		if t.Owner != "" {
+			fmt.Fprintf(&b, " · <@%s>", t.Owner)
+		} else {
+			b.WriteString(" · unclaimed")
+		}
+		b.WriteByte('\n')
+	}
+	return &bot.Reply{Text: clip(b.String(), 3000)}, nil
+}
+
+// ageOf says how long ago a ticket was reported.
+func (h *Handlers) ageOf(t *ticket.Ticket) string {
+	return humanDuration(h.clock.Now().Sub(t.CreatedAt)) + " old"
+}
+
+// listReported lists the tickets a requester reported.
+func (h *Handlers) listReported(ctx context.Context, user string) (*bot.Reply, error) {
+	tickets, err := h.store.TicketsOf(ctx, user, 10)
 	if err != nil {
 		return nil, err
 	}

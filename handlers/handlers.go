@@ -37,6 +37,7 @@ type Store interface {
 	DropEscalation(ctx context.Context, n int64) error
 	Resolve(ctx context.Context, n int64, user, note string, at time.Time) (store.ResolveResult, *ticket.Ticket, error)
 	AddOverride(ctx context.Context, team string, o store.Override, now time.Time) error
+	Active(ctx context.Context) (open, claimed []*ticket.Ticket, err error)
 	Overrides(ctx context.Context, team string, now time.Time) ([]store.Override, error)
 	AddFollowUp(ctx context.Context, channel, threadTS, ts string, ev ticket.Event) (store.FollowUpResult, *ticket.Ticket, error)
 	SetReplyTS(ctx context.Context, n int64, ts string) error

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -129,4 +130,43 @@ func TestOverrides(t *testing.T) {
 	if other, err := s.Overrides(ctx, "apps", now); err != nil || len(other) != 0 {
 		t.Fatalf("another team's overrides = %+v, %v", other, err)
 	}
+}
+
+func TestActiveIndexesFollowStatus(t *testing.T) {
+	t.Parallel()
+	s, ctx := newStore(t), context.Background()
+	numbers := func(ts []*ticket.Ticket) []int64 {
+		var out []int64
+		for _, t := range ts {
+			out = append(out, t.Number)
+		}
+		return out
+	}
+	check := func(wantOpen, wantClaimed []int64) {
+		t.Helper()
+		open, claimed, err := s.Active(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(numbers(open)) != fmt.Sprint(wantOpen) || fmt.Sprint(numbers(claimed)) != fmt.Sprint(wantClaimed) {
+			t.Fatalf("Active = open %v claimed %v; want %v %v", numbers(open), numbers(claimed), wantOpen, wantClaimed)
+		}
+	}
+	at := time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC)
+	a, _, _ := s.CreateTicket(ctx, newTicket("U1", "D1", "1.1"), ticket.Event{Kind: ticket.EventCreated})
+	b, _, _ := s.CreateInTriage(ctx, triageTicket("U1", "D1", "2.1"), ticket.Event{Kind: ticket.EventCreated}, &store.Conversation{Asked: "care"}, at)
+	check([]int64{a.Number}, nil)
+	b.Status = ticket.StatusOpen
+	if err := s.Update(ctx, store.Change{Ticket: b}); err != nil {
+		t.Fatal(err)
+	}
+	check([]int64{a.Number, b.Number}, nil)
+	if _, _, err := s.Claim(ctx, a.Number, "U0SPEC1", at); err != nil {
+		t.Fatal(err)
+	}
+	check([]int64{b.Number}, []int64{a.Number})
+	if _, _, err := s.Resolve(ctx, a.Number, "U0SPEC1", "done", at); err != nil {
+		t.Fatal(err)
+	}
+	check([]int64{b.Number}, nil)
 }

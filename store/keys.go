@@ -48,6 +48,11 @@ func (k keys) claimDue() string { return k.prefix + "due:claim" }
 // when they end (ms).
 func (k keys) overrides(team string) string { return k.prefix + "overrides:" + team }
 
+// openIndex and claimedIndex hold the numbers of the tickets that are open
+// (routed, unclaimed) and claimed: the active tickets, few at any time.
+func (k keys) openIndex() string    { return k.prefix + "idx:open" }
+func (k keys) claimedIndex() string { return k.prefix + "idx:claimed" }
+
 // once marks a change caused by one message or button press as applied.
 func (k keys) once(id string) string { return k.prefix + "once:" + id }
 

@@ -38,12 +38,12 @@ return redis.call('XDEL', KEYS[1], ARGV[2])
 // parent, on another replica), its words are kept as a follow-up event
 // rather than lost.
 // KEYS: seq, tickets, events, threads, created, requester index, triage due,
-// conversation, seen (the creating message).
+// conversation, seen (the creating message), open index, claimed index.
 // ARGV: thread field, ticket JSON (number 0), first event JSON line,
 // created ms, conversation JSON or empty, deadline ms or empty, conversation
 // TTL seconds, follow-up event JSON line, seen TTL seconds.
 // Returns {1, ticket JSON} when created, {0, ticket JSON} when it existed.
-const createScript = `
+const createScript = indexLua + `
 local existing = redis.call('HGET', KEYS[4], ARGV[1])
 if existing then
   if redis.call('SET', KEYS[9], '1', 'NX', 'EX', ARGV[9]) then
@@ -57,6 +57,7 @@ local t = cjson.decode(ARGV[2])
 t['number'] = n
 local js = cjson.encode(t)
 redis.call('HSET', KEYS[2], n, js)
+index(KEYS[10], KEYS[11], n, t)
 redis.call('HSET', KEYS[3], n, ARGV[3])
 redis.call('HSET', KEYS[4], ARGV[1], n)
 redis.call('ZADD', KEYS[5], ARGV[4], n)
@@ -121,20 +122,22 @@ return 1
 // handled. Run twice (a lost reply resent), the second run finds the
 // revision moved and returns the ticket as written, which the caller
 // recognises as its own.
-// KEYS: tickets, events, conversation, triage due, once, claim due.
+// KEYS: tickets, events, conversation, triage due, once, claim due, open
+// index, claimed index.
 // ARGV: number, expected rev, ticket JSON, event line or empty, conversation
 // JSON or empty (delete), conversation TTL seconds, deadline ms or empty (remove),
 // once TTL seconds or empty (no once key), next escalation page ms or empty
 // (remove).
 // Returns {1, ticket JSON} applied, {0, ticket JSON} changed meanwhile,
 // {-1, empty} no such ticket, {2, ticket JSON} the once key was already taken.
-const updateScript = `
+const updateScript = indexLua + `
 local js = redis.call('HGET', KEYS[1], ARGV[1])
 if not js then return {-1, ''} end
 local t = cjson.decode(js)
 if (t['rev'] or 0) ~= tonumber(ARGV[2]) then return {0, js} end
 if ARGV[8] ~= '' and not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[8]) then return {2, js} end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+index(KEYS[7], KEYS[8], ARGV[1], cjson.decode(ARGV[3]))
 if ARGV[4] ~= '' then
   redis.call('HSET', KEYS[2], ARGV[1], (redis.call('HGET', KEYS[2], ARGV[1]) or '') .. ARGV[4])
 end
@@ -172,12 +175,12 @@ return due
 // of two specialists pressing Claim at once, one wins and the other learns
 // who did.
 // A claimed ticket escalates no more.
-// KEYS: tickets, events, claim due. ARGV: number, user, claimed_at (RFC
-// 3339), event JSON line.
+// KEYS: tickets, events, claim due, open index, claimed index. ARGV: number,
+// user, claimed_at (RFC 3339), event JSON line.
 // Returns {1, ticket JSON} claimed, {2, ticket JSON} claimed by user already
 // (a second press, or a resent script), {0, ticket JSON} claimed by someone
 // else, {-2, ticket JSON} not open, {-1, empty} no such ticket.
-const claimScript = `
+const claimScript = indexLua + `
 local js = redis.call('HGET', KEYS[1], ARGV[1])
 if not js then return {-1, ''} end
 local t = cjson.decode(js)
@@ -195,16 +198,17 @@ js = cjson.encode(t)
 redis.call('HSET', KEYS[1], ARGV[1], js)
 redis.call('HSET', KEYS[2], ARGV[1], (redis.call('HGET', KEYS[2], ARGV[1]) or '') .. ARGV[4])
 redis.call('ZREM', KEYS[3], ARGV[1])
+index(KEYS[4], KEYS[5], ARGV[1], t)
 return {1, js}
 `
 
 // resolveScript resolves an open or claimed ticket and ends its escalation.
-// KEYS: tickets, events, claim due. ARGV: number, user, resolved_at (RFC
-// 3339), event JSON line.
+// KEYS: tickets, events, claim due, open index, claimed index. ARGV: number,
+// user, resolved_at (RFC 3339), event JSON line.
 // Returns {1, ticket JSON} resolved, {2, ticket JSON} already resolved (a
 // resent script, or a second resolve), {-2, ticket JSON} not open or
 // claimed, {-1, empty} no such ticket.
-const resolveScript = `
+const resolveScript = indexLua + `
 local js = redis.call('HGET', KEYS[1], ARGV[1])
 if not js then return {-1, ''} end
 local t = cjson.decode(js)
@@ -219,5 +223,25 @@ js = cjson.encode(t)
 redis.call('HSET', KEYS[1], ARGV[1], js)
 redis.call('HSET', KEYS[2], ARGV[1], (redis.call('HGET', KEYS[2], ARGV[1]) or '') .. ARGV[4])
 redis.call('ZREM', KEYS[3], ARGV[1])
+index(KEYS[4], KEYS[5], ARGV[1], t)
 return {1, js}
+`
+
+// indexLua defines index(open, claimed, n, t), which keeps the indexes of
+// active tickets in step with ticket t's status: every script that changes
+// a status calls it, so /ticket list and App Home read only active tickets.
+const indexLua = `
+-- index keeps the active-ticket indexes in step with a ticket's status.
+local function index(open, claimed, n, t)
+  if t['status'] == 'open' then
+    redis.call('ZADD', open, 0, n)
+    redis.call('ZREM', claimed, n)
+  elseif t['status'] == 'claimed' then
+    redis.call('ZREM', open, n)
+    redis.call('ZADD', claimed, 0, n)
+  else
+    redis.call('ZREM', open, n)
+    redis.call('ZREM', claimed, n)
+  end
+end
 `

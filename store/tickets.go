@@ -163,7 +163,7 @@ func (s *Store) createTicket(ctx context.Context, t *ticket.Ticket, first ticket
 	res, err := s.create.Run(ctx, s.rdb,
 		[]string{s.keys.seq(), s.keys.tickets(), s.keys.events(), s.keys.threads(), s.keys.created(),
 			s.keys.requester(t.Requester), s.keys.triageDue(), s.keys.conversation(t.Channel, t.ThreadTS),
-			s.keys.seen(t.Channel, msgTS)},
+			s.keys.seen(t.Channel, msgTS), s.keys.openIndex(), s.keys.claimedIndex()},
 		threadField(t.Channel, t.ThreadTS), js, line, ms(t.CreatedAt), convJS, deadlineMS,
 		int64(s.opts.ConversationTTL/time.Second), followLine, int64(s.opts.SeenTTL/time.Second),
 	).Slice()

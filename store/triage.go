@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -93,7 +94,8 @@ func (s *Store) Update(ctx context.Context, c Change) error {
 		onceKey, onceTTL = s.keys.once(c.Once), strconv.FormatInt(int64(s.opts.SeenTTL/time.Second), 10)
 	}
 	res, err := s.update.Run(ctx, s.rdb,
-		[]string{s.keys.tickets(), s.keys.events(), s.keys.conversation(t.Channel, t.ThreadTS), s.keys.triageDue(), onceKey, s.keys.claimDue()},
+		[]string{s.keys.tickets(), s.keys.events(), s.keys.conversation(t.Channel, t.ThreadTS), s.keys.triageDue(), onceKey,
+			s.keys.claimDue(), s.keys.openIndex(), s.keys.claimedIndex()},
 		t.Number, c.Ticket.Rev, js, line, convJS, int64(s.opts.ConversationTTL/time.Second), deadline, onceTTL, nextPage,
 	).Slice()
 	if err != nil {
@@ -216,7 +218,7 @@ func (s *Store) Claim(ctx context.Context, n int64, user string, at time.Time) (
 	if err != nil {
 		return 0, nil, fmt.Errorf("claim ticket %d: %w", n, err)
 	}
-	res, err := s.claim.Run(ctx, s.rdb, []string{s.keys.tickets(), s.keys.events(), s.keys.claimDue()},
+	res, err := s.claim.Run(ctx, s.rdb, []string{s.keys.tickets(), s.keys.events(), s.keys.claimDue(), s.keys.openIndex(), s.keys.claimedIndex()},
 		n, user, at.UTC().Format(time.RFC3339Nano), line).Slice()
 	if err != nil {
 		return 0, nil, fmt.Errorf("claim ticket %d: %w", n, err)
@@ -265,7 +267,7 @@ func (s *Store) Resolve(ctx context.Context, n int64, user, note string, at time
 	if err != nil {
 		return 0, nil, fmt.Errorf("resolve ticket %d: %w", n, err)
 	}
-	res, err := s.resolve.Run(ctx, s.rdb, []string{s.keys.tickets(), s.keys.events(), s.keys.claimDue()},
+	res, err := s.resolve.Run(ctx, s.rdb, []string{s.keys.tickets(), s.keys.events(), s.keys.claimDue(), s.keys.openIndex(), s.keys.claimedIndex()},
 		n, user, at.UTC().Format(time.RFC3339Nano), line).Slice()
 	if err != nil {
 		return 0, nil, fmt.Errorf("resolve ticket %d: %w", n, err)
@@ -284,4 +286,44 @@ func (s *Store) Resolve(ctx context.Context, n int64, user, note string, at time
 		return AlreadyResolved, t, nil
 	}
 	return NotResolvable, t, nil
+}
+
+// Active returns the open (routed, unclaimed) and the claimed tickets, oldest
+// first. They are few at any time; the cost does not grow with history.
+func (s *Store) Active(ctx context.Context) (open, claimed []*ticket.Ticket, err error) {
+	if open, err = s.indexed(ctx, s.keys.openIndex()); err != nil {
+		return nil, nil, err
+	}
+	if claimed, err = s.indexed(ctx, s.keys.claimedIndex()); err != nil {
+		return nil, nil, err
+	}
+	return open, claimed, nil
+}
+
+func (s *Store) indexed(ctx context.Context, key string) ([]*ticket.Ticket, error) {
+	ids, err := s.rdb.ZRange(ctx, key, 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read index: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	vals, err := s.rdb.HMGet(ctx, s.keys.tickets(), ids...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read indexed tickets: %w", err)
+	}
+	out := make([]*ticket.Ticket, 0, len(vals))
+	for _, v := range vals {
+		js, ok := v.(string)
+		if !ok {
+			continue
+		}
+		t, err := fromJSON(js)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	slices.SortFunc(out, func(a, b *ticket.Ticket) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	return out, nil
 }

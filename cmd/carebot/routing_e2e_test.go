@@ -204,3 +204,61 @@ func TestSpecialistsGroupMembersMayClaim(t *testing.T) {
 		t.Fatalf("owner = %q", tk.Owner)
 	}
 }
+
+func TestQueuesInListAndAppHome(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	h.start(bot.Options{})
+	apps := h.cfg.Team("apps")
+	spec := apps.Rotation.Members[0]
+
+	h.fake.DM(nurse(1), "Epic is down for the whole ED, can't chart, patients waiting")
+	h.teamPost(apps.Channel, "IT-1")
+	h.fake.DM(nurse(2), "Pyxis in ICU won't open any drawer, patients waiting on meds")
+	h.teamPost(apps.Channel, "IT-2")
+	if got := h.slash("/ticket", spec, apps.Channel, "claim IT-1"); !strings.Contains(got, "You have") {
+		t.Fatalf("claim: %s", got)
+	}
+	list := func(user, which string) string { return h.slash("/ticket", user, apps.Channel, "list "+which) }
+	if got := list(spec, "unclaimed"); !strings.Contains(got, "IT-2") || strings.Contains(got, "IT-1 ") {
+		t.Errorf("list unclaimed = %s", got)
+	}
+	if got := list(spec, "mine"); !strings.Contains(got, "IT-1") || strings.Contains(got, "IT-2") {
+		t.Errorf("list mine = %s", got)
+	}
+	if got := list(spec, "apps"); !strings.Contains(got, "IT-1") || !strings.Contains(got, "IT-2") {
+		t.Errorf("list apps = %s", got)
+	}
+	if got := list(nurse(1), "open"); !strings.Contains(got, "Usage") {
+		t.Errorf("a nurse listing all open tickets got %s", got)
+	}
+	if got := list(nurse(1), ""); !strings.Contains(got, "IT-1") || strings.Contains(got, "IT-2") {
+		t.Errorf("a nurse's own list = %s", got)
+	}
+
+	home := func(user string) string {
+		before := len(h.fake.Views())
+		h.fake.SendEvent(map[string]any{"type": "app_home_opened", "user": user, "channel": "D" + user, "tab": "home", "event_ts": "1.1"})
+		var view string
+		h.eventually("App Home is published for "+user, func() bool {
+			vs := h.fake.Views()
+			for _, v := range vs[before:] {
+				if v.UserID == user {
+					view = string(v.View)
+					return true
+				}
+			}
+			return false
+		})
+		return view
+	}
+	staff := home(spec)
+	for _, want := range []string{"IT queue", "Claimed by you", "IT-1", "Unclaimed", "IT-2", "ticket_claim", "On call now"} {
+		if !strings.Contains(staff, want) {
+			t.Errorf("a specialist's App Home lacks %q", want)
+		}
+	}
+	if nurseHome := home(nurse(1)); strings.Contains(nurseHome, "IT queue") || !strings.Contains(nurseHome, "IT-1") {
+		t.Errorf("a nurse's App Home shows the IT queue or lacks her ticket")
+	}
+}
