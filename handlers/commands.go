@@ -32,6 +32,7 @@ func (h *Handlers) ticketCommands() []subcommand {
 		{"escalate", "ID [reason]", "page the next step of the team's chain now (IT staff)", h.escalateTicket},
 		{"reassign", "ID @user|TEAM", "hand a ticket to another specialist or team (IT staff)", h.reassignTicket},
 		{"reopen", "ID", "reopen a ticket resolved in the last 72 hours", h.reopenTicket},
+		{"new", "TEXT", "report a problem (the same as writing to me)", h.newTicket},
 		{"list", "[mine|open|unclaimed|TEAM]", "your latest tickets; IT staff: claimed by you, all active, unclaimed, or a team's", h.listTickets},
 		{"help", "", "this help", nil},
 	}

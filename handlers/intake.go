@@ -387,3 +387,27 @@ func stringsOf(qs []triage.Question) []string {
 	}
 	return out
 }
+
+// newTicket is `/ticket new TEXT`: a report made by command. The report is
+// written into the requester's DM with carebot, whose thread then carries
+// the triage questions and every update, as for a report sent there.
+func (h *Handlers) newTicket(ctx context.Context, cmd slack.SlashCommand, args []string) (*bot.Reply, error) {
+	text := ReportText(strings.Join(args, " "), h.cfg.PHI.Patterns)
+	if text == "" {
+		return &bot.Reply{Text: "Usage: `/ticket new TEXT`, for example `/ticket new label printer on 4 West is jammed`. You can also just write to me."}, nil
+	}
+	dm, err := h.slack.OpenDM(ctx, cmd.UserID)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := h.slack.PostMessage(ctx, dm, slack.MsgOptionText("Your report: "+text, false))
+	if err != nil {
+		return nil, err
+	}
+	log := h.log.WithFields(logrus.Fields{"user": cmd.UserID, "channel": dm})
+	r := report{user: cmd.UserID, channel: dm, ts: ts, text: text, source: ticket.SourceCommand}
+	if err := h.newReport(ctx, log, r, text, triage.Found(text, h.cfg.PHI.Patterns)); err != nil {
+		return nil, err
+	}
+	return &bot.Reply{Text: "Got it. I've written to you in our direct messages; the ticket and its questions are there."}, nil
+}

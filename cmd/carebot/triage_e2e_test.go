@@ -382,3 +382,33 @@ func TestP1WithSelfHelpKeywordIsNotHeldUp(t *testing.T) {
 		t.Errorf("an outage was offered self-help first: %q", reply.Text)
 	}
 }
+
+func TestTicketNewByCommand(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	h.start(bot.Options{})
+
+	if got := h.slash("/ticket", nurse(1), "C0ANY", "new"); !strings.Contains(got, "Usage") {
+		t.Errorf("/ticket new with no text answered %s", got)
+	}
+	if got := h.slash("/ticket", nurse(1), "C0ANY", "new label printer on 4 West is jammed"); !strings.Contains(got, "direct messages") {
+		t.Fatalf("/ticket new answered %s", got)
+	}
+	var root slackfake.Post
+	h.eventually("the report is written into the DM", func() bool {
+		for _, p := range h.fake.Posts() {
+			if p.Channel == "D"+nurse(1) && p.ThreadTS == "" && strings.HasPrefix(p.Text, "Your report:") {
+				root = p
+				return true
+			}
+		}
+		return false
+	})
+	first := h.nextPost(slackfake.Message{Channel: root.Channel, TS: root.TS}, 0)
+	if !strings.Contains(first.Text, "IT-1") || !strings.Contains(first.Text, "?") {
+		t.Fatalf("reply in the DM thread = %q; want the ticket and its first question", first.Text)
+	}
+	if tk := h.ticket(nurse(1)); tk.Source != ticket.SourceCommand || tk.Category != ticket.CategoryPrinter {
+		t.Fatalf("ticket = source %s category %s", tk.Source, tk.Category)
+	}
+}
