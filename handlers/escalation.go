@@ -210,3 +210,45 @@ func capitalize(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+// SweepResolveBreaches posts, once, in the team channel each active ticket
+// that passed its priority's resolve target. Every replica runs it; each
+// due ticket is handed to one.
+func (h *Handlers) SweepResolveBreaches(ctx context.Context) error {
+	due, err := h.store.DueResolveBreaches(ctx, h.clock.Now(), escalationLease, 50)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, n := range due {
+		if err := h.resolveBreach(ctx, n); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (h *Handlers) resolveBreach(ctx context.Context, n int64) error {
+	t, err := h.store.Ticket(ctx, n)
+	if ticket.IsNotFound(err) {
+		return h.store.DropResolveWatch(ctx, n)
+	}
+	if err != nil {
+		return err
+	}
+	team := h.teamOf(t)
+	if (t.Status != ticket.StatusOpen && t.Status != ticket.StatusClaimed) || team == nil {
+		return h.store.DropResolveWatch(ctx, n)
+	}
+	who := "still unclaimed"
+	if t.Owner != "" {
+		who = fmt.Sprintf("with <@%s>", t.Owner)
+	}
+	msg := fmt.Sprintf(":alarm_clock: *%s* (%s) has passed its %s resolve target: %s, reported %s.",
+		h.id(n), h.headline(t), humanDuration(h.cfg.SLA[t.Priority.String()].Resolve), who, h.local(t.CreatedAt))
+	if _, err := h.slack.PostMessage(ctx, team.Channel, slack.MsgOptionText(msg, false)); err != nil {
+		return err // still on the set: the lease runs out and it is tried again
+	}
+	h.log.WithField("ticket", h.id(n)).Info("resolve target passed")
+	return h.store.DropResolveWatch(ctx, n)
+}

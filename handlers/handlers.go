@@ -38,6 +38,9 @@ type Store interface {
 	Resolve(ctx context.Context, n int64, user, note string, at time.Time) (store.ResolveResult, *ticket.Ticket, error)
 	AddOverride(ctx context.Context, team string, o store.Override, now time.Time) error
 	Active(ctx context.Context) (open, claimed []*ticket.Ticket, err error)
+	WatchResolve(ctx context.Context, n int64, at time.Time, keep bool) error
+	DueResolveBreaches(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]int64, error)
+	DropResolveWatch(ctx context.Context, n int64) error
 	Overrides(ctx context.Context, team string, now time.Time) ([]store.Override, error)
 	AddFollowUp(ctx context.Context, channel, threadTS, ts string, ev ticket.Event) (store.FollowUpResult, *ticket.Ticket, error)
 	SetReplyTS(ctx context.Context, n int64, ts string) error

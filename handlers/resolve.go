@@ -189,6 +189,11 @@ func (h *Handlers) reopen(ctx context.Context, n int64, user string) (*bot.Reply
 		}
 		log := h.log.WithFields(logrus.Fields{"ticket": h.id(n), "user": user})
 		log.Info("ticket reopened")
+		if d := h.cfg.SLA[t.Priority.String()].Resolve; d > 0 {
+			if err := h.store.WatchResolve(ctx, n, now.Add(d), false); err != nil {
+				log.WithError(err).Warn("resolve target not watched")
+			}
+		}
 		h.updateTeamPost(ctx, log, t, fmt.Sprintf(":arrows_counterclockwise: Reopened by <@%s> at %s.", user, h.local(now)))
 		onCall := ""
 		if team != nil {

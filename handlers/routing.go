@@ -76,6 +76,11 @@ func (h *Handlers) route(ctx context.Context, t *ticket.Ticket) error {
 		return err
 	}
 	log.WithField("priority", t.Priority.String()).Info("ticket routed")
+	if d := h.cfg.SLA[t.Priority.String()].Resolve; d > 0 {
+		if err := h.store.WatchResolve(ctx, t.Number, t.CreatedAt.Add(d), true); err != nil {
+			log.WithError(err).Warn("resolve target not watched")
+		}
+	}
 	if ch := h.cfg.Channels.Triage; ch != "" && ch != team.Channel {
 		if _, err := h.slack.PostMessage(ctx, ch, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...)); err != nil {
 			log.WithError(err).Warn("copy to the triage channel not posted")

@@ -48,6 +48,10 @@ func (k keys) claimDue() string { return k.prefix + "due:claim" }
 // when they end (ms).
 func (k keys) overrides(team string) string { return k.prefix + "overrides:" + team }
 
+// resolveDue is a sorted set of active tickets, scored by when they pass
+// their resolve target (ms).
+func (k keys) resolveDue() string { return k.prefix + "due:resolve" }
+
 // openIndex and claimedIndex hold the numbers of the tickets that are open
 // (routed, unclaimed) and claimed: the active tickets, few at any time.
 func (k keys) openIndex() string    { return k.prefix + "idx:open" }

@@ -203,8 +203,8 @@ return {1, js}
 `
 
 // resolveScript resolves an open or claimed ticket and ends its escalation.
-// KEYS: tickets, events, claim due, open index, claimed index. ARGV: number,
-// user, resolved_at (RFC 3339), event JSON line.
+// KEYS: tickets, events, claim due, open index, claimed index, resolve due.
+// ARGV: number, user, resolved_at (RFC 3339), event JSON line.
 // Returns {1, ticket JSON} resolved, {2, ticket JSON} already resolved (a
 // resent script, or a second resolve), {-2, ticket JSON} not open or
 // claimed, {-1, empty} no such ticket.
@@ -224,6 +224,7 @@ redis.call('HSET', KEYS[1], ARGV[1], js)
 redis.call('HSET', KEYS[2], ARGV[1], (redis.call('HGET', KEYS[2], ARGV[1]) or '') .. ARGV[4])
 redis.call('ZREM', KEYS[3], ARGV[1])
 index(KEYS[4], KEYS[5], ARGV[1], t)
+redis.call('ZREM', KEYS[6], ARGV[1])
 return {1, js}
 `
 

@@ -267,7 +267,8 @@ func (s *Store) Resolve(ctx context.Context, n int64, user, note string, at time
 	if err != nil {
 		return 0, nil, fmt.Errorf("resolve ticket %d: %w", n, err)
 	}
-	res, err := s.resolve.Run(ctx, s.rdb, []string{s.keys.tickets(), s.keys.events(), s.keys.claimDue(), s.keys.openIndex(), s.keys.claimedIndex()},
+	res, err := s.resolve.Run(ctx, s.rdb, []string{s.keys.tickets(), s.keys.events(), s.keys.claimDue(), s.keys.openIndex(),
+		s.keys.claimedIndex(), s.keys.resolveDue()},
 		n, user, at.UTC().Format(time.RFC3339Nano), line).Slice()
 	if err != nil {
 		return 0, nil, fmt.Errorf("resolve ticket %d: %w", n, err)
@@ -326,4 +327,35 @@ func (s *Store) indexed(ctx context.Context, key string) ([]*ticket.Ticket, erro
 	}
 	slices.SortFunc(out, func(a, b *ticket.Ticket) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	return out, nil
+}
+
+// WatchResolve puts ticket n on the resolve-target set, due at at. With
+// keep, a ticket already on it keeps its time (a reassignment does not
+// restart the clock); without, the time is replaced (a reopening does).
+func (s *Store) WatchResolve(ctx context.Context, n int64, at time.Time, keep bool) error {
+	z := redis.Z{Score: float64(ms(at)), Member: n}
+	var err error
+	if keep {
+		err = s.rdb.ZAddNX(ctx, s.keys.resolveDue(), z).Err()
+	} else {
+		err = s.rdb.ZAdd(ctx, s.keys.resolveDue(), z).Err()
+	}
+	if err != nil {
+		return fmt.Errorf("watch resolve target of %d: %w", n, err)
+	}
+	return nil
+}
+
+// DueResolveBreaches hands this replica up to limit tickets past their
+// resolve target at now, each leased like DueTriage's.
+func (s *Store) DueResolveBreaches(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]int64, error) {
+	return s.dueFrom(ctx, s.keys.resolveDue(), now, lease, limit)
+}
+
+// DropResolveWatch takes ticket n off the resolve-target set.
+func (s *Store) DropResolveWatch(ctx context.Context, n int64) error {
+	if err := s.rdb.ZRem(ctx, s.keys.resolveDue(), n).Err(); err != nil {
+		return fmt.Errorf("drop resolve target of %d: %w", n, err)
+	}
+	return nil
 }

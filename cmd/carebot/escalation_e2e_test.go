@@ -141,3 +141,44 @@ func TestEscalateNowByButtonAndCommand(t *testing.T) {
 		t.Errorf("the sweep paged again after forced escalations: %v", got)
 	}
 }
+
+func TestResolveTargetBreachIsPostedOnce(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	h.start(bot.Options{})
+	apps := h.cfg.Team("apps")
+	spec := apps.OnCall(h.clock.Now()).Member
+
+	h.fake.DM(nurse(1), "Epic is down for the whole ED, can't chart, patients waiting")
+	h.teamPost(apps.Channel, "IT-1")
+	h.fake.DM(nurse(2), "Pyxis in ICU won't open any drawer, patients waiting on meds")
+	h.teamPost(apps.Channel, "IT-2")
+	if got := h.slash("/ticket", spec, apps.Channel, "claim IT-1"); !strings.Contains(got, "You have") {
+		t.Fatalf("claim: %s", got)
+	}
+	if got := h.slash("/ticket", spec, apps.Channel, "resolve IT-2 restocked and reset the drawer"); !strings.Contains(got, "Resolved") {
+		t.Fatalf("resolve: %s", got)
+	}
+	breaches := func() []string {
+		var out []string
+		for _, p := range h.fake.Posts() {
+			if p.Channel == apps.Channel && strings.Contains(p.Text, "resolve target") {
+				out = append(out, p.Text)
+			}
+		}
+		return out
+	}
+	h.clock.Advance(h.cfg.SLA["P1"].Resolve - time.Minute)
+	h.waitSweeps(3)
+	if got := breaches(); len(got) != 0 {
+		t.Fatalf("breach posted before the target: %v", got)
+	}
+	h.clock.Advance(time.Minute)
+	h.eventually("the breach is posted", func() bool { return len(breaches()) == 1 })
+	h.clock.Advance(3 * time.Hour)
+	h.waitSweeps(3)
+	got := breaches()
+	if len(got) != 1 || !strings.Contains(got[0], "IT-1") || !strings.Contains(got[0], "<@"+spec+">") {
+		t.Fatalf("breach posts = %v; want one, for the claimed IT-1 (the resolved IT-2 has none)", got)
+	}
+}

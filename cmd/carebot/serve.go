@@ -169,6 +169,7 @@ func (a *app) serve(ctx context.Context) error {
 	wg.Go(func() { a.watchInbox(jctx) })
 	wg.Go(func() { a.every(jctx, a.sweepEvery, "triage timeout sweep", a.handlers.SweepTriage) })
 	wg.Go(func() { a.every(jctx, a.sweepEvery, "escalation sweep", a.handlers.SweepEscalations) })
+	wg.Go(func() { a.every(jctx, a.sweepEvery, "resolve target sweep", a.handlers.SweepResolveBreaches) })
 	// Who counts as IT staff: loaded before the first command, then kept fresh.
 	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	if err := a.handlers.RefreshSpecialists(rctx); err != nil {
