@@ -48,13 +48,27 @@ func (h *Handlers) schedule(ctx context.Context, team *config.Team) oncall.Sched
 // handed to one replica, and its cost grows with the pages due, not with the
 // open tickets.
 func (h *Handlers) SweepEscalations(ctx context.Context) error {
-	due, err := h.store.DueEscalations(ctx, h.clock.Now(), escalationLease, 50)
+	return h.sweep(ctx, h.store.DueEscalations, escalationLease, func(ctx context.Context, n int64) error {
+		_, err := h.escalate(ctx, n, false, "carebot", "")
+		return err
+	})
+}
+
+// dueFunc hands out up to limit tickets due at now, each leased for lease.
+type dueFunc func(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]int64, error)
+
+// sweep is the shape of every periodic job: take the tickets that are due
+// (each handed to this replica alone, under a lease) and handle each one.
+// One ticket's failure does not stop the others; it is tried again when its
+// lease runs out.
+func (h *Handlers) sweep(ctx context.Context, due dueFunc, lease time.Duration, handle func(context.Context, int64) error) error {
+	ns, err := due(ctx, h.clock.Now(), lease, 50)
 	if err != nil {
 		return err
 	}
 	var errs []error
-	for _, n := range due {
-		if _, err := h.escalate(ctx, n, false, "carebot", ""); err != nil {
+	for _, n := range ns {
+		if err := handle(ctx, n); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -215,17 +229,7 @@ func capitalize(s string) string {
 // that passed its priority's resolve target. Every replica runs it; each
 // due ticket is handed to one.
 func (h *Handlers) SweepResolveBreaches(ctx context.Context) error {
-	due, err := h.store.DueResolveBreaches(ctx, h.clock.Now(), escalationLease, 50)
-	if err != nil {
-		return err
-	}
-	var errs []error
-	for _, n := range due {
-		if err := h.resolveBreach(ctx, n); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return h.sweep(ctx, h.store.DueResolveBreaches, escalationLease, h.resolveBreach)
 }
 
 func (h *Handlers) resolveBreach(ctx context.Context, n int64) error {

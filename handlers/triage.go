@@ -379,17 +379,7 @@ func (h *Handlers) cancel(ctx context.Context, t *ticket.Ticket, once string) er
 // the triage timeout, with what is known: the unknown answers count as the
 // more urgent ones. Every replica may run it; each ticket is handed to one.
 func (h *Handlers) SweepTriage(ctx context.Context) error {
-	due, err := h.store.DueTriage(ctx, h.clock.Now(), triageLease, 50)
-	if err != nil {
-		return err
-	}
-	var errs []error
-	for _, n := range due {
-		if err := h.timeOut(ctx, n); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return h.sweep(ctx, h.store.DueTriage, triageLease, h.timeOut)
 }
 
 // silentDraft is what carebot assumes of a requester who did not answer:
