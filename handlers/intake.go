@@ -103,9 +103,6 @@ func (h *Handlers) report(ctx context.Context, r report) error {
 	// is a no-op then, and counting the markers tells what was removed.
 	text := ReportText(r.text, h.cfg.PHI.Patterns)
 	phi := triage.Found(text, h.cfg.PHI.Patterns)
-	for _, f := range phi {
-		h.metrics.PHIDetections.WithLabelValues(f.Type).Add(float64(f.Count))
-	}
 	if r.source == ticket.SourceDM && (r.threadTS == "" || r.threadTS == r.ts) {
 		// Nurses on phones seldom reply inside the thread: a top-level DM
 		// that answers the open question, or says cancel, belongs to it.
@@ -347,10 +344,15 @@ func (h *Handlers) openQuestionFor(ctx context.Context, r report, text string) (
 }
 
 // remindPHI tells the requester, privately, that patient identifiers were
-// removed from their message.
+// removed from their message, and counts them. It is called once per
+// message that changed a ticket, so a redelivered message is not counted
+// twice.
 func (h *Handlers) remindPHI(ctx context.Context, r report, phi []triage.PHIFinding) error {
 	if len(phi) == 0 {
 		return nil
+	}
+	for _, f := range phi {
+		h.metrics.PHIDetections.WithLabelValues(f.Type).Add(float64(f.Count))
 	}
 	kinds := make([]string, len(phi))
 	for i, f := range phi {

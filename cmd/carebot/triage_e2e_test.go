@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/redis/go-redis/v9"
 
 	"carebot/bot"
@@ -206,7 +207,7 @@ func TestSelfHelp(t *testing.T) {
 func TestSSNLeavesNoTrace(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOptions{})
-	h.start(bot.Options{})
+	r := h.start(bot.Options{})
 
 	const ssn = "219-09-9999"
 	m := h.fake.DM(nurse(1), "label printer on 4 West jammed printing for pt SSN "+ssn+" please fix")
@@ -239,6 +240,9 @@ func TestSSNLeavesNoTrace(t *testing.T) {
 		}
 	}
 	h.mustNotLog(ssn, "219-09", "9999")
+	if got := testutil.ToFloat64(r.app.metrics.PHIDetections.WithLabelValues("SSN")); got != 2 {
+		t.Errorf("SSN detections counted = %v, want 2 (the report and the follow-up)", got)
+	}
 	opts, _ := redis.ParseURL(h.redisURL)
 	rdb := redis.NewClient(opts)
 	defer rdb.Close()
