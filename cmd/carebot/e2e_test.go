@@ -90,7 +90,7 @@ func TestRetriedDeliveryMakesOneTicket(t *testing.T) {
 	if got := h.tickets(nurse(1)); len(got) != 1 {
 		t.Fatalf("%d tickets from one event delivered twice, want 1", len(got))
 	}
-	time.Sleep(200 * time.Millisecond) // a second reply, if any, would be posted by now
+	h.settled(r, 1)
 	if n := h.postsIn(m); n != 1 {
 		t.Errorf("%d replies, want 1", n)
 	}
@@ -98,9 +98,9 @@ func TestRetriedDeliveryMakesOneTicket(t *testing.T) {
 
 func TestMentionAndChannelMessageOfOneMessageMakeOneTicket(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, harnessOptions{fake: nil})
+	h := newHarness(t, harnessOptions{})
 	h.cfg.IntakeChannels = []string{"C0HELPDESK"}
-	h.start(bot.Options{})
+	r := h.start(bot.Options{})
 
 	m := h.fake.Mention("C0HELPDESK", nurse(2), "EHR frozen on 5 North", "")
 	h.fake.SendEvent(map[string]any{
@@ -108,7 +108,7 @@ func TestMentionAndChannelMessageOfOneMessageMakeOneTicket(t *testing.T) {
 		"text": "<@" + h.fake.BotUserID() + "> EHR frozen on 5 North", "ts": m.TS, "event_ts": m.TS,
 	})
 	h.replyTo(m)
-	time.Sleep(300 * time.Millisecond)
+	h.settled(r, 2) // both deliveries stored and handled
 	if got := h.tickets(nurse(2)); len(got) != 1 {
 		t.Fatalf("%d tickets from one message seen as mention and channel message, want 1", len(got))
 	}
@@ -145,7 +145,7 @@ func TestOwnEchoedPostIsIgnored(t *testing.T) {
 	h.eventually("the echo of the bot's own reply is acked as ignored", func() bool {
 		return counter(r, "events_api", "ignored") >= 1
 	})
-	time.Sleep(200 * time.Millisecond)
+	h.settled(r, 1)
 	if got := h.tickets(nurse(1)); len(got) != 1 {
 		t.Fatalf("%d tickets, want 1", len(got))
 	}
@@ -173,7 +173,7 @@ func TestReconnectsAfterDisconnect(t *testing.T) {
 func TestRateLimitedPostWaitsAndPostsOnce(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOptions{})
-	h.start(bot.Options{})
+	r := h.start(bot.Options{})
 
 	h.fake.Fail("chat.postMessage", http.StatusTooManyRequests, time.Second, 1)
 	sent := time.Now()
@@ -182,7 +182,7 @@ func TestRateLimitedPostWaitsAndPostsOnce(t *testing.T) {
 	if waited := time.Since(sent); waited < 900*time.Millisecond {
 		t.Errorf("reply came %v after the report; it should have waited out Retry-After: 1", waited)
 	}
-	time.Sleep(200 * time.Millisecond)
+	h.settled(r, 1)
 	if n := h.postsIn(m); n != 1 {
 		t.Errorf("%d replies, want exactly 1", n)
 	}

@@ -46,6 +46,7 @@ type harness struct {
 	cfg      *config.Config
 	clock    *clock.Fake // drives triage timeouts; transport timings stay real
 	logs     *syncBuffer
+	running  []*replica
 }
 
 type harnessOptions struct {
@@ -131,6 +132,7 @@ func (h *harness) start(opts bot.Options) *replica {
 		})
 	}}
 	h.t.Cleanup(r.stop)
+	h.running = append(h.running, r)
 	h.eventually("replica connects", func() bool { return a.bot.Connected() && h.fake.Opened() > before })
 	return r
 }
@@ -240,11 +242,17 @@ func (h *harness) fakeMessage(channel, ts string) slackfake.Message {
 	return slackfake.Message{Channel: channel, TS: ts}
 }
 
-// waitSweeps waits until the replica's triage sweep has run n more times.
+// waitSweeps waits until the last replica started has completed n more
+// rounds of its sweeps (triage, escalation, resolve target, which run on the
+// same short interval in tests), plus one round for any run already under
+// way: whatever they would do at the fake clock's current time, they have
+// done. It counts completed runs; it does not guess with sleeps.
 func (h *harness) waitSweeps(n int) {
 	h.t.Helper()
-	// The sweep runs every 20 ms in tests; three periods and some slack.
-	time.Sleep(time.Duration(n) * 40 * time.Millisecond)
+	a := h.running[len(h.running)-1].app
+	const sweeps = 3
+	target := a.jobRuns.Load() + int64((n+1)*sweeps)
+	h.eventually(fmt.Sprintf("%d sweeps", n), func() bool { return a.jobRuns.Load() >= target })
 }
 
 // slash runs a slash command as user in channel and returns the text of the
@@ -261,4 +269,18 @@ func (h *harness) slash(command, user, channel, text string) string {
 		h.t.Fatalf("ack payload %s: %v", a.Payload, err)
 	}
 	return reply.Text
+}
+
+// settled waits until replica r has stored at least accepted events and has
+// finished handling everything it stored (its inbox is empty): whatever
+// those events were going to cause has happened.
+func (h *harness) settled(r *replica, accepted float64) {
+	h.t.Helper()
+	h.eventually("the replica settles", func() bool {
+		if counter(r, "events_api", "accepted") < accepted {
+			return false
+		}
+		n, _, err := r.app.store.InboxBacklog(context.Background())
+		return err == nil && n == 0
+	})
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -42,6 +43,7 @@ type options struct {
 type app struct {
 	bot        *bot.Bot
 	handlers   *handlers.Handlers
+	jobRuns    atomic.Int64 // completed runs of the periodic jobs, so tests can wait for them
 	sweepEvery time.Duration
 	store      *store.Store
 	rdb        redis.UniversalClient
@@ -235,6 +237,7 @@ func (a *app) every(ctx context.Context, interval time.Duration, name string, jo
 			a.log.WithError(err).WithField("job", name).Warn("job failed; it runs again shortly")
 		}
 		cancel()
+		a.jobRuns.Add(1)
 	}
 }
 
