@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // team is a valid team entry to build test files from.
@@ -203,4 +204,25 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestTimeOfDayOnDSTDays(t *testing.T) {
+	loc, err := time.LoadLocation("America/Chicago")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		d    TimeOfDay
+		day  time.Time
+		want time.Time
+	}{
+		{"ordinary", TimeOfDay{Hour: 7}, time.Date(2026, 11, 27, 0, 0, 0, 0, loc), time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC)},
+		{"skipped: after the gap", TimeOfDay{Hour: 2, Minute: 30}, time.Date(2026, 3, 8, 0, 0, 0, 0, loc), time.Date(2026, 3, 8, 8, 30, 0, 0, time.UTC)},
+		{"repeated: the first", TimeOfDay{Hour: 1, Minute: 30}, time.Date(2026, 11, 1, 0, 0, 0, 0, loc), time.Date(2026, 11, 1, 6, 30, 0, 0, time.UTC)},
+	} {
+		if got := tc.d.On(tc.day); !got.Equal(tc.want) {
+			t.Errorf("%s: %s on %s = %v, want %v", tc.name, tc.d, tc.day.Format("2006-01-02"), got.UTC(), tc.want)
+		}
+	}
 }

@@ -47,9 +47,17 @@ func (d TimeOfDay) String() string {
 }
 
 // On returns the instant d falls on the calendar day of day, in day's
-// location. When the clocks skip d that day, time.Date's normalization
-// applies (02:30 on a spring-forward night becomes 03:30).
+// location. When the clocks skip d that day, it is read on the clock that
+// was in force before the skip, so it lands after the gap: 02:30 on a
+// spring-forward night is 03:30. (time.Date alone may land before the gap,
+// at 01:30, which would start a shift an hour early.) When d happens twice,
+// it is the first.
 func (d TimeOfDay) On(day time.Time) time.Time {
 	y, m, dd := day.Date()
-	return time.Date(y, m, dd, d.Hour, d.Minute, d.Second, 0, day.Location())
+	t := time.Date(y, m, dd, d.Hour, d.Minute, d.Second, 0, day.Location())
+	h, mi, s := t.Clock()
+	if behind := (d.Hour-h)*3600 + (d.Minute-mi)*60 + (d.Second - s); behind > 0 {
+		t = t.Add(time.Duration(behind) * time.Second)
+	}
+	return t
 }

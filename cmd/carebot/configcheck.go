@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
 
 	"carebot/config"
+	"carebot/shift"
 	"carebot/store"
 )
 
@@ -94,29 +94,10 @@ func describeConfig(w io.Writer, cfg *config.Config, now time.Time) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintln(w, "next shift boundaries:")
-	for _, b := range nextBoundaries(cfg, now, 3) {
-		fmt.Fprintf(w, "  %s  %s starts\n", b.at.Format("Mon 2006-01-02 15:04"), b.name)
+	bs := shift.New(cfg.Shifts, cfg.Location).Between(now, now.Add(72*time.Hour))
+	for _, b := range bs[:min(3, len(bs))] {
+		fmt.Fprintf(w, "  %s  %s starts\n", b.At.Format("Mon 2006-01-02 15:04"), b.Shift)
 	}
-}
-
-type boundary struct {
-	at   time.Time
-	name string
-}
-
-// nextBoundaries lists the next n shift starts after now.
-func nextBoundaries(cfg *config.Config, now time.Time, n int) []boundary {
-	var out []boundary
-	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, cfg.Location)
-	for d := 0; d < 3 && len(out) < n*2; d++ {
-		for _, s := range cfg.Shifts {
-			if at := s.Start.On(day.AddDate(0, 0, d)); at.After(now) {
-				out = append(out, boundary{at, s.Name})
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].at.Before(out[j].at) })
-	return out[:min(n, len(out))]
 }
 
 func orNone(s []string) string {
