@@ -301,7 +301,7 @@ func (h *Handlers) onSelfHelp(ctx context.Context, cb slack.InteractionCallback,
 		change := store.Change{Ticket: t, Once: fmt.Sprintf("press:%d:selfhelp", n)}
 		var next []string
 		if fixed {
-			t.Status, t.Resolution = ticket.StatusResolved, ticket.ResolutionSelfServed
+			t.Status, t.Resolution, t.ResolvedAt = ticket.StatusResolved, ticket.ResolutionSelfServed, now
 			change.Events = []ticket.Event{{At: now, Actor: t.Requester, Kind: ticket.EventSelfServed}}
 		} else {
 			next = h.openQuestions(draftOf(t), conv.Pending)

@@ -57,6 +57,11 @@ func (k keys) resolveDue() string { return k.prefix + "due:resolve" }
 func (k keys) openIndex() string    { return k.prefix + "idx:open" }
 func (k keys) claimedIndex() string { return k.prefix + "idx:claimed" }
 
+// closed is a sorted set of resolved and cancelled tickets, scored by when
+// they closed (ms): summaries read one shift's closures from it, and
+// retention the tickets old enough to delete.
+func (k keys) closed() string { return k.prefix + "idx:closed" }
+
 // once marks a change caused by one message or button press as applied.
 func (k keys) once(id string) string { return k.prefix + "once:" + id }
 
@@ -72,3 +77,11 @@ func (k keys) conversation(channel, threadTS string) string {
 // triageDue is a sorted set of tickets in triage, scored by when they must
 // leave it (ms).
 func (k keys) triageDue() string { return k.prefix + "due:triage" }
+
+// summaryLast holds the latest shift boundary (ms) whose summary was posted.
+func (k keys) summaryLast() string { return k.prefix + "summary:last" }
+
+// summaryLease is held by the replica posting the summary of the shift that
+// ended at boundary b (ms); summaryDone marks it posted.
+func (k keys) summaryLease(b string) string { return k.prefix + "summary:lease:" + b }
+func (k keys) summaryDone(b string) string  { return k.prefix + "summary:done:" + b }

@@ -38,7 +38,8 @@ return redis.call('XDEL', KEYS[1], ARGV[2])
 // parent, on another replica), its words are kept as a follow-up event
 // rather than lost.
 // KEYS: seq, tickets, events, threads, created, requester index, triage due,
-// conversation, seen (the creating message), open index, claimed index.
+// conversation, seen (the creating message), open index, claimed index,
+// closed index.
 // ARGV: thread field, ticket JSON (number 0), first event JSON line,
 // created ms, conversation JSON or empty, deadline ms or empty, conversation
 // TTL seconds, follow-up event JSON line, seen TTL seconds.
@@ -57,7 +58,7 @@ local t = cjson.decode(ARGV[2])
 t['number'] = n
 local js = cjson.encode(t)
 redis.call('HSET', KEYS[2], n, js)
-index(KEYS[10], KEYS[11], n, t)
+index(KEYS[10], KEYS[11], KEYS[12], n, t, ARGV[4])
 redis.call('HSET', KEYS[3], n, ARGV[3])
 redis.call('HSET', KEYS[4], ARGV[1], n)
 redis.call('ZADD', KEYS[5], ARGV[4], n)
@@ -123,11 +124,11 @@ return 1
 // revision moved and returns the ticket as written, which the caller
 // recognises as its own.
 // KEYS: tickets, events, conversation, triage due, once, claim due, open
-// index, claimed index.
+// index, claimed index, closed index.
 // ARGV: number, expected rev, ticket JSON, event line or empty, conversation
 // JSON or empty (delete), conversation TTL seconds, deadline ms or empty (remove),
 // once TTL seconds or empty (no once key), next escalation page ms or empty
-// (remove).
+// (remove), close time ms (used when the change closes the ticket).
 // Returns {1, ticket JSON} applied, {0, ticket JSON} changed meanwhile,
 // {-1, empty} no such ticket, {2, ticket JSON} the once key was already taken.
 const updateScript = indexLua + `
@@ -137,7 +138,7 @@ local t = cjson.decode(js)
 if (t['rev'] or 0) ~= tonumber(ARGV[2]) then return {0, js} end
 if ARGV[8] ~= '' and not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[8]) then return {2, js} end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-index(KEYS[7], KEYS[8], ARGV[1], cjson.decode(ARGV[3]))
+index(KEYS[7], KEYS[8], KEYS[9], ARGV[1], cjson.decode(ARGV[3]), ARGV[10])
 if ARGV[4] ~= '' then
   redis.call('HSET', KEYS[2], ARGV[1], (redis.call('HGET', KEYS[2], ARGV[1]) or '') .. ARGV[4])
 end
@@ -175,8 +176,8 @@ return due
 // of two specialists pressing Claim at once, one wins and the other learns
 // who did.
 // A claimed ticket escalates no more.
-// KEYS: tickets, events, claim due, open index, claimed index. ARGV: number,
-// user, claimed_at (RFC 3339), event JSON line.
+// KEYS: tickets, events, claim due, open index, claimed index, closed index.
+// ARGV: number, user, claimed_at (RFC 3339), event JSON line, claimed_at ms.
 // Returns {1, ticket JSON} claimed, {2, ticket JSON} claimed by user already
 // (a second press, or a resent script), {0, ticket JSON} claimed by someone
 // else, {-2, ticket JSON} not open, {-1, empty} no such ticket.
@@ -198,13 +199,14 @@ js = cjson.encode(t)
 redis.call('HSET', KEYS[1], ARGV[1], js)
 redis.call('HSET', KEYS[2], ARGV[1], (redis.call('HGET', KEYS[2], ARGV[1]) or '') .. ARGV[4])
 redis.call('ZREM', KEYS[3], ARGV[1])
-index(KEYS[4], KEYS[5], ARGV[1], t)
+index(KEYS[4], KEYS[5], KEYS[6], ARGV[1], t, ARGV[5])
 return {1, js}
 `
 
 // resolveScript resolves an open or claimed ticket and ends its escalation.
-// KEYS: tickets, events, claim due, open index, claimed index, resolve due.
-// ARGV: number, user, resolved_at (RFC 3339), event JSON line.
+// KEYS: tickets, events, claim due, open index, claimed index, resolve due,
+// closed index. ARGV: number, user, resolved_at (RFC 3339), event JSON line,
+// resolved_at ms.
 // Returns {1, ticket JSON} resolved, {2, ticket JSON} already resolved (a
 // resent script, or a second resolve), {-2, ticket JSON} not open or
 // claimed, {-1, empty} no such ticket.
@@ -223,26 +225,94 @@ js = cjson.encode(t)
 redis.call('HSET', KEYS[1], ARGV[1], js)
 redis.call('HSET', KEYS[2], ARGV[1], (redis.call('HGET', KEYS[2], ARGV[1]) or '') .. ARGV[4])
 redis.call('ZREM', KEYS[3], ARGV[1])
-index(KEYS[4], KEYS[5], ARGV[1], t)
+index(KEYS[4], KEYS[5], KEYS[7], ARGV[1], t, ARGV[5])
 redis.call('ZREM', KEYS[6], ARGV[1])
 return {1, js}
 `
 
-// indexLua defines index(open, claimed, n, t), which keeps the indexes of
-// active tickets in step with ticket t's status: every script that changes
-// a status calls it, so /ticket list and App Home read only active tickets.
+// retireScript deletes tickets that closed before a cutoff, with their
+// trails and index entries. A ticket no longer closed (reopened) is only
+// taken off the closed index. The requester index key is built here from its
+// prefix: it shares the workspace's hash tag, so it is in the same slot.
+// KEYS: closed index, tickets, events, threads, created, claim due, resolve
+// due, triage due, open index, claimed index.
+// ARGV: cutoff ms, limit, requester index prefix.
+// Returns the number of tickets deleted.
+const retireScript = `
+local ns = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local deleted = 0
+for _, n in ipairs(ns) do
+  redis.call('ZREM', KEYS[1], n)
+  local js = redis.call('HGET', KEYS[2], n)
+  if js then
+    local t = cjson.decode(js)
+    if t['status'] == 'resolved' or t['status'] == 'cancelled' then
+      redis.call('HDEL', KEYS[2], n)
+      redis.call('HDEL', KEYS[3], n)
+      local field = t['channel'] .. ':' .. t['thread_ts']
+      if redis.call('HGET', KEYS[4], field) == n then redis.call('HDEL', KEYS[4], field) end
+      for i = 5, 10 do redis.call('ZREM', KEYS[i], n) end
+      redis.call('ZREM', ARGV[3] .. t['requester'], n)
+      deleted = deleted + 1
+    end
+  end
+end
+return deleted
+`
+
+// takeSummaryScript gives one replica the summary of one shift boundary.
+// KEYS: done marker, lease. ARGV: holder, lease ms.
+// Returns 0 taken (or already held by this holder), 1 held by another, 2 posted.
+const takeSummaryScript = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 2 end
+local holder = redis.call('GET', KEYS[2])
+if holder and holder ~= ARGV[1] then return 1 end
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+return 0
+`
+
+// finishSummaryScript marks a boundary's summary posted and moves the
+// last-posted boundary forward (never back).
+// KEYS: done marker, lease, last. ARGV: boundary ms, keep seconds.
+const finishSummaryScript = `
+redis.call('SET', KEYS[1], '1', 'EX', ARGV[2])
+redis.call('DEL', KEYS[2])
+local last = tonumber(redis.call('GET', KEYS[3]) or '0')
+if tonumber(ARGV[1]) > last then redis.call('SET', KEYS[3], ARGV[1]) end
+return 1
+`
+
+// releaseSummaryScript drops a summary lease if this holder has it.
+// KEYS: lease. ARGV: holder.
+const releaseSummaryScript = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`
+
+// indexLua defines index(open, claimed, closed, n, t, at), which keeps the
+// status indexes in step with ticket t's status: every script that changes a
+// status calls it, so /ticket list and App Home read only active tickets, and
+// summaries and retention read closed tickets by when they closed. A ticket
+// keeps the time it first closed (at, ms); reopening it takes it off.
 const indexLua = `
--- index keeps the active-ticket indexes in step with a ticket's status.
-local function index(open, claimed, n, t)
+-- index keeps the status indexes in step with a ticket's status.
+local function index(open, claimed, closed, n, t, at)
   if t['status'] == 'open' then
     redis.call('ZADD', open, 0, n)
     redis.call('ZREM', claimed, n)
+    redis.call('ZREM', closed, n)
   elseif t['status'] == 'claimed' then
     redis.call('ZREM', open, n)
     redis.call('ZADD', claimed, 0, n)
+    redis.call('ZREM', closed, n)
   else
     redis.call('ZREM', open, n)
     redis.call('ZREM', claimed, n)
+    if t['status'] == 'resolved' or t['status'] == 'cancelled' then
+      redis.call('ZADD', closed, 'NX', at, n)
+    else
+      redis.call('ZREM', closed, n)
+    end
   end
 end
 `

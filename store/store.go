@@ -19,6 +19,7 @@ type Store struct {
 	opts  Options
 
 	accept, done, leave, create, followUp, setReply, update, due, claim, resolve *redis.Script
+	retire, takeSummary, finishSummary, releaseSummary                           *redis.Script
 }
 
 // Options tune a Store. The zero value of a field picks its default.
@@ -64,6 +65,11 @@ func New(rdb redis.UniversalClient, teamID string, clk clock.Clock, opts Options
 		due:      redis.NewScript(dueScript),
 		claim:    redis.NewScript(claimScript),
 		resolve:  redis.NewScript(resolveScript),
+
+		retire:         redis.NewScript(retireScript),
+		takeSummary:    redis.NewScript(takeSummaryScript),
+		finishSummary:  redis.NewScript(finishSummaryScript),
+		releaseSummary: redis.NewScript(releaseSummaryScript),
 	}, nil
 }
 
@@ -78,7 +84,8 @@ func (s *Store) Ping(ctx context.Context) error {
 // Preload loads every script into Redis so the first real call is one round
 // trip (EVALSHA) rather than two.
 func (s *Store) Preload(ctx context.Context) error {
-	for _, sc := range []*redis.Script{s.accept, s.done, s.leave, s.create, s.followUp, s.setReply, s.update, s.due, s.claim, s.resolve} {
+	for _, sc := range []*redis.Script{s.accept, s.done, s.leave, s.create, s.followUp, s.setReply, s.update, s.due, s.claim, s.resolve,
+		s.retire, s.takeSummary, s.finishSummary, s.releaseSummary} {
 		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
 			return fmt.Errorf("load script: %w", err)
 		}

@@ -163,7 +163,7 @@ func (s *Store) createTicket(ctx context.Context, t *ticket.Ticket, first ticket
 	res, err := s.create.Run(ctx, s.rdb,
 		[]string{s.keys.seq(), s.keys.tickets(), s.keys.events(), s.keys.threads(), s.keys.created(),
 			s.keys.requester(t.Requester), s.keys.triageDue(), s.keys.conversation(t.Channel, t.ThreadTS),
-			s.keys.seen(t.Channel, msgTS), s.keys.openIndex(), s.keys.claimedIndex()},
+			s.keys.seen(t.Channel, msgTS), s.keys.openIndex(), s.keys.claimedIndex(), s.keys.closed()},
 		threadField(t.Channel, t.ThreadTS), js, line, ms(t.CreatedAt), convJS, deadlineMS,
 		int64(s.opts.ConversationTTL/time.Second), followLine, int64(s.opts.SeenTTL/time.Second),
 	).Slice()
@@ -249,13 +249,22 @@ func (s *Store) Events(ctx context.Context, n int64) ([]ticket.Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read events of ticket %d: %w", n, err)
 	}
+	evs, err := decodeEvents(raw)
+	if err != nil {
+		return nil, fmt.Errorf("events of ticket %d: %w", n, err)
+	}
+	return evs, nil
+}
+
+// decodeEvents reads an audit trail: one JSON event a line.
+func decodeEvents(raw []byte) ([]ticket.Event, error) {
 	var out []ticket.Event
 	sc := bufio.NewScanner(bytes.NewReader(raw))
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for sc.Scan() {
 		var ev ticket.Event
 		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
-			return nil, fmt.Errorf("decode event of ticket %d: %w", n, err)
+			return nil, fmt.Errorf("decode event: %w", err)
 		}
 		out = append(out, ev)
 	}

@@ -44,6 +44,18 @@ type Change struct {
 	NextPage time.Time
 }
 
+// closedAt is when ticket t closed, for the closed index: when it was
+// resolved, else its last change, else now.
+func (s *Store) closedAt(t *ticket.Ticket) time.Time {
+	switch {
+	case !t.ResolvedAt.IsZero():
+		return t.ResolvedAt
+	case !t.UpdatedAt.IsZero():
+		return t.UpdatedAt
+	}
+	return s.clock.Now()
+}
+
 // ErrConflict means the ticket changed since it was read; read it again and
 // decide again.
 var ErrConflict = errors.New("ticket changed meanwhile")
@@ -95,8 +107,8 @@ func (s *Store) Update(ctx context.Context, c Change) error {
 	}
 	res, err := s.update.Run(ctx, s.rdb,
 		[]string{s.keys.tickets(), s.keys.events(), s.keys.conversation(t.Channel, t.ThreadTS), s.keys.triageDue(), onceKey,
-			s.keys.claimDue(), s.keys.openIndex(), s.keys.claimedIndex()},
-		t.Number, c.Ticket.Rev, js, line, convJS, int64(s.opts.ConversationTTL/time.Second), deadline, onceTTL, nextPage,
+			s.keys.claimDue(), s.keys.openIndex(), s.keys.claimedIndex(), s.keys.closed()},
+		t.Number, c.Ticket.Rev, js, line, convJS, int64(s.opts.ConversationTTL/time.Second), deadline, onceTTL, nextPage, ms(s.closedAt(&t)),
 	).Slice()
 	if err != nil {
 		return fmt.Errorf("update ticket %d: %w", t.Number, err)
@@ -218,8 +230,8 @@ func (s *Store) Claim(ctx context.Context, n int64, user string, at time.Time) (
 	if err != nil {
 		return 0, nil, fmt.Errorf("claim ticket %d: %w", n, err)
 	}
-	res, err := s.claim.Run(ctx, s.rdb, []string{s.keys.tickets(), s.keys.events(), s.keys.claimDue(), s.keys.openIndex(), s.keys.claimedIndex()},
-		n, user, at.UTC().Format(time.RFC3339Nano), line).Slice()
+	res, err := s.claim.Run(ctx, s.rdb, []string{s.keys.tickets(), s.keys.events(), s.keys.claimDue(), s.keys.openIndex(), s.keys.claimedIndex(), s.keys.closed()},
+		n, user, at.UTC().Format(time.RFC3339Nano), line, ms(at)).Slice()
 	if err != nil {
 		return 0, nil, fmt.Errorf("claim ticket %d: %w", n, err)
 	}
@@ -268,8 +280,8 @@ func (s *Store) Resolve(ctx context.Context, n int64, user, note string, at time
 		return 0, nil, fmt.Errorf("resolve ticket %d: %w", n, err)
 	}
 	res, err := s.resolve.Run(ctx, s.rdb, []string{s.keys.tickets(), s.keys.events(), s.keys.claimDue(), s.keys.openIndex(),
-		s.keys.claimedIndex(), s.keys.resolveDue()},
-		n, user, at.UTC().Format(time.RFC3339Nano), line).Slice()
+		s.keys.claimedIndex(), s.keys.resolveDue(), s.keys.closed()},
+		n, user, at.UTC().Format(time.RFC3339Nano), line, ms(at)).Slice()
 	if err != nil {
 		return 0, nil, fmt.Errorf("resolve ticket %d: %w", n, err)
 	}
