@@ -34,6 +34,7 @@ func (h *Handlers) ticketCommands() []subcommand {
 		{"reopen", "ID", "reopen a ticket resolved in the last 72 hours", h.reopenTicket},
 		{"new", "TEXT", "report a problem (the same as writing to me)", h.newTicket},
 		{"list", "[mine|open|unclaimed|TEAM]", "your latest tickets; IT staff: claimed by you, all active, unclaimed, or a team's", h.listTickets},
+		{"summary", "[shift|today|yesterday]", "the handoff summary of this shift so far, today so far, or yesterday (IT staff)", h.summaryCommand},
 		{"help", "", "this help", nil},
 	}
 }

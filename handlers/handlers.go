@@ -47,6 +47,12 @@ type Store interface {
 	Ticket(ctx context.Context, n int64) (*ticket.Ticket, error)
 	Events(ctx context.Context, n int64) ([]ticket.Event, error)
 	TicketsOf(ctx context.Context, user string, limit int) ([]*ticket.Ticket, error)
+	TicketsFor(ctx context.Context, start, end time.Time) ([]*ticket.Ticket, error)
+	LastSummary(ctx context.Context, fallback time.Time) (time.Time, error)
+	TakeSummary(ctx context.Context, boundary time.Time, holder string, lease time.Duration) (store.SummaryState, error)
+	FinishSummary(ctx context.Context, boundary time.Time, keep time.Duration) error
+	ReleaseSummary(ctx context.Context, boundary time.Time, holder string) error
+	DeleteClosedBefore(ctx context.Context, cutoff time.Time, limit int) (int, error)
 }
 
 var _ Store = (*store.Store)(nil)
@@ -90,6 +96,7 @@ type Handlers struct {
 	log     logrus.FieldLogger
 	metrics *metrics.Metrics
 	group   groupMembers // specialists_group, cached
+	replica string       // names this replica when it holds a job's lease
 }
 
 // New returns the handlers. botUserID is the bot's own user ID, so mentions
@@ -98,7 +105,7 @@ func New(st Store, sl Slack, cfg *config.Config, botUserID string, clk clock.Clo
 	if st == nil || sl == nil || cfg == nil || clk == nil || log == nil || m == nil {
 		return nil, errors.New("handlers: New needs a store, a Slack client, config, a clock, a logger and metrics")
 	}
-	h := &Handlers{store: st, slack: sl, cfg: cfg, botUser: botUserID, clock: clk, log: log, metrics: m, intake: map[string]bool{}}
+	h := &Handlers{store: st, slack: sl, cfg: cfg, botUser: botUserID, clock: clk, log: log, metrics: m, intake: map[string]bool{}, replica: newReplicaID()}
 	for _, ch := range cfg.IntakeChannels {
 		h.intake[ch] = true
 	}

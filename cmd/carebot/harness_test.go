@@ -243,14 +243,14 @@ func (h *harness) fakeMessage(channel, ts string) slackfake.Message {
 }
 
 // waitSweeps waits until the last replica started has completed n more
-// rounds of its sweeps (triage, escalation, resolve target, which run on the
+// rounds of its sweeps (triage, escalation, resolve target, shift summary, which run on the
 // same short interval in tests), plus one round for any run already under
 // way: whatever they would do at the fake clock's current time, they have
 // done. It counts completed runs; it does not guess with sleeps.
 func (h *harness) waitSweeps(n int) {
 	h.t.Helper()
 	a := h.running[len(h.running)-1].app
-	const sweeps = 3
+	const sweeps = 4
 	target := a.jobRuns.Load() + int64((n+1)*sweeps)
 	h.eventually(fmt.Sprintf("%d sweeps", n), func() bool { return a.jobRuns.Load() >= target })
 }

@@ -167,11 +167,18 @@ func (a *app) serve(ctx context.Context) error {
 			}
 		})
 	}
+	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	if err := a.handlers.StartShiftSummaries(sctx); err != nil {
+		a.log.WithError(err).Warn("shift summaries not initialised; the summary job will try again")
+	}
+	cancel()
 	jctx, stopJobs := context.WithCancel(ctx)
 	wg.Go(func() { a.watchInbox(jctx) })
 	wg.Go(func() { a.every(jctx, a.sweepEvery, "triage timeout sweep", a.handlers.SweepTriage) })
 	wg.Go(func() { a.every(jctx, a.sweepEvery, "escalation sweep", a.handlers.SweepEscalations) })
 	wg.Go(func() { a.every(jctx, a.sweepEvery, "resolve target sweep", a.handlers.SweepResolveBreaches) })
+	wg.Go(func() { a.every(jctx, a.sweepEvery, "shift summary", a.handlers.PostShiftSummaries) })
+	wg.Go(func() { a.every(jctx, 10*time.Minute, "retention", a.handlers.RetireTickets) })
 	// Who counts as IT staff: loaded before the first command, then kept fresh.
 	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	if err := a.handlers.RefreshSpecialists(rctx); err != nil {
