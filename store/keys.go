@@ -85,3 +85,20 @@ func (k keys) summaryLast() string { return k.prefix + "summary:last" }
 // ended at boundary b (ms); summaryDone marks it posted.
 func (k keys) summaryLease(b string) string { return k.prefix + "summary:lease:" + b }
 func (k keys) summaryDone(b string) string  { return k.prefix + "summary:done:" + b }
+
+// outage is a sorted set of recent reports ("number|unit") matching one
+// outage key, such as "category:ehr" or "system:epic", scored by when they
+// came (ms); outageMark says a suggestion was made for that key lately.
+func (k keys) outage(key string) string     { return k.prefix + "outage:" + key }
+func (k keys) outageMark(key string) string { return k.prefix + "outage:suggested:" + key }
+
+// suggestions is a hash: suggestion number -> possible outage JSON;
+// suggestionSeq numbers them.
+func (k keys) suggestions() string   { return k.prefix + "outage:suggestions" }
+func (k keys) suggestionSeq() string { return k.prefix + "seq:suggestion" }
+
+// incidents is a hash: incident number -> incident JSON; incidentSeq
+// numbers them; incidentActive names the open incident of an outage key.
+func (k keys) incidents() string                { return k.prefix + "incidents" }
+func (k keys) incidentSeq() string              { return k.prefix + "seq:incident" }
+func (k keys) incidentActive(key string) string { return k.prefix + "incident:active:" + key }

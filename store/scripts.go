@@ -289,6 +289,170 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `
 
+// observeScript records one new report for outage grouping. If a declared
+// incident is open for one of its outage keys, the ticket is linked to it at
+// once (and taken off the escalation set). Otherwise the report joins each
+// key's window, and the first key to reach the threshold, from two or more
+// units, with no suggestion made in the window, becomes a suggestion. The
+// mark holds the time (ms) of a key's last suggestion, compared with the
+// caller's clock; its expiry only clears it away.
+// KEYS: tickets, incidents, suggestions, suggestion seq, claim due, then per
+// outage key: reports, mark, active incident.
+// ARGV: number, unit, now ms, window ms, threshold, then per outage key:
+// key, label.
+// Returns {1, incident JSON} linked, {2, suggestion JSON} suggested, {0, empty}.
+const observeScript = `
+local n, unit, now, window, threshold = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local nk = (#KEYS - 5) / 3
+for i = 0, nk - 1 do
+  local inc = redis.call('GET', KEYS[8 + 3 * i])
+  local ijs = inc and redis.call('HGET', KEYS[2], inc)
+  if ijs then
+    local I = cjson.decode(ijs)
+    local js = redis.call('HGET', KEYS[1], n)
+    if I['status'] == 'open' and js then
+      local t = cjson.decode(js)
+      if not t['incident'] then
+        t['incident'] = tonumber(inc)
+        t['rev'] = (t['rev'] or 0) + 1
+        redis.call('HSET', KEYS[1], n, cjson.encode(t))
+        I['tickets'] = I['tickets'] .. ',' .. n
+        ijs = cjson.encode(I)
+        redis.call('HSET', KEYS[2], inc, ijs)
+        redis.call('ZREM', KEYS[5], n)
+      end
+      return {1, ijs}
+    end
+  end
+end
+for i = 0, nk - 1 do
+  local z, mark = KEYS[6 + 3 * i], KEYS[7 + 3 * i]
+  redis.call('ZADD', z, now, n .. '|' .. unit)
+  redis.call('ZREMRANGEBYSCORE', z, '-inf', '(' .. (now - window))
+  redis.call('PEXPIRE', z, window)
+  local rs = redis.call('ZRANGE', z, 0, -1, 'WITHSCORES')
+  local units, nunits, tickets, first = {}, 0, {}, nil
+  for j = 1, #rs, 2 do
+    local num, u = string.match(rs[j], '^(%d+)|(.*)$')
+    table.insert(tickets, num)
+    if u ~= '' and not units[u] then units[u] = true; nunits = nunits + 1 end
+    first = first or tonumber(rs[j + 1])
+  end
+  local since = tonumber(redis.call('GET', mark) or '')
+  if #tickets >= threshold and nunits >= 2 and not (since and now - since < window) then
+    -- One outage, one suggestion: every key of this report is marked.
+    for k = 0, nk - 1 do redis.call('SET', KEYS[7 + 3 * k], now, 'PX', window) end
+    local id = redis.call('INCR', KEYS[4])
+    local S = {id = id, key = ARGV[6 + 2 * i], label = ARGV[7 + 2 * i], tickets = table.concat(tickets, ','),
+      units = nunits, first_ms = first, last_ms = now}
+    local sjs = cjson.encode(S)
+    redis.call('HSET', KEYS[3], id, sjs)
+    return {2, sjs}
+  end
+end
+return {0, ''}
+`
+
+// declareScript declares a suggested outage an incident: it numbers it,
+// links the suggestion's tickets to it (taking them off the escalation set),
+// and makes it the open incident of its outage key, so new matching reports
+// are linked at once. Declaring twice returns the incident already declared.
+// KEYS: suggestions, incidents, incident seq, tickets, claim due, active
+// incident. ARGV: suggestion number, user, now (RFC 3339).
+// Returns {1, incident JSON} declared, {2, incident JSON} declared before,
+// {-2, suggestion JSON} marked not related, {-1, empty} no such suggestion.
+const declareScript = `
+local sjs = redis.call('HGET', KEYS[1], ARGV[1])
+if not sjs then return {-1, ''} end
+local S = cjson.decode(sjs)
+if S['incident'] then return {2, redis.call('HGET', KEYS[2], S['incident'])} end
+if S['dismissed_by'] then return {-2, sjs} end
+local inc = redis.call('INCR', KEYS[3])
+local linked = {}
+for n in string.gmatch(S['tickets'], '%d+') do
+  local js = redis.call('HGET', KEYS[4], n)
+  if js then
+    local t = cjson.decode(js)
+    if t['status'] ~= 'resolved' and t['status'] ~= 'cancelled' and not t['incident'] then
+      t['incident'] = inc
+      t['rev'] = (t['rev'] or 0) + 1
+      redis.call('HSET', KEYS[4], n, cjson.encode(t))
+      redis.call('ZREM', KEYS[5], n)
+      table.insert(linked, n)
+    end
+  end
+end
+local I = {number = inc, status = 'open', key = S['key'], label = S['label'], tickets = table.concat(linked, ','),
+  declared_by = ARGV[2], declared_at = ARGV[3], suggestion = S['id']}
+local ijs = cjson.encode(I)
+redis.call('HSET', KEYS[2], inc, ijs)
+redis.call('SET', KEYS[6], inc)
+S['incident'] = inc
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(S))
+return {1, ijs}
+`
+
+// dismissScript marks a suggested outage not related.
+// KEYS: suggestions. ARGV: suggestion number, user.
+// Returns {1, suggestion JSON} dismissed (or dismissed before), {2,
+// suggestion JSON} declared already, {-1, empty} no such suggestion.
+const dismissScript = `
+local sjs = redis.call('HGET', KEYS[1], ARGV[1])
+if not sjs then return {-1, ''} end
+local S = cjson.decode(sjs)
+if S['incident'] then return {2, sjs} end
+if not S['dismissed_by'] then
+  S['dismissed_by'] = ARGV[2]
+  sjs = cjson.encode(S)
+  redis.call('HSET', KEYS[1], ARGV[1], sjs)
+end
+return {1, sjs}
+`
+
+// resolveIncidentScript resolves an open incident and every ticket linked
+// to it that is not closed, recording the note on each, and ends the
+// incident's hold on its outage key.
+// KEYS: incidents, tickets, events, claim due, resolve due, triage due, open
+// index, claimed index, closed index, active incident.
+// ARGV: incident number, user, now (RFC 3339), now ms, event JSON line,
+// resolution.
+// Returns {1, incident JSON, ticket JSON…} resolved with the tickets it
+// closed, {2, incident JSON} resolved before, {-1} no such incident.
+const resolveIncidentScript = indexLua + `
+local ijs = redis.call('HGET', KEYS[1], ARGV[1])
+if not ijs then return {-1, ''} end
+local I = cjson.decode(ijs)
+if I['status'] == 'resolved' then return {2, ijs} end
+I['status'] = 'resolved'
+I['resolved_by'] = ARGV[2]
+I['resolved_at'] = ARGV[3]
+ijs = cjson.encode(I)
+redis.call('HSET', KEYS[1], ARGV[1], ijs)
+if redis.call('GET', KEYS[10]) == ARGV[1] then redis.call('DEL', KEYS[10]) end
+local out = {1, ijs}
+for n in string.gmatch(I['tickets'], '%d+') do
+  local js = redis.call('HGET', KEYS[2], n)
+  if js then
+    local t = cjson.decode(js)
+    if t['status'] ~= 'resolved' and t['status'] ~= 'cancelled' then
+      t['status'] = 'resolved'
+      t['resolved_by'] = ARGV[2]
+      t['resolved_at'] = ARGV[3]
+      t['updated_at'] = ARGV[3]
+      t['resolution'] = ARGV[6]
+      t['rev'] = (t['rev'] or 0) + 1
+      js = cjson.encode(t)
+      redis.call('HSET', KEYS[2], n, js)
+      redis.call('HSET', KEYS[3], n, (redis.call('HGET', KEYS[3], n) or '') .. ARGV[5])
+      for k = 4, 6 do redis.call('ZREM', KEYS[k], n) end
+      index(KEYS[7], KEYS[8], KEYS[9], n, t, ARGV[4])
+      table.insert(out, js)
+    end
+  end
+end
+return out
+`
+
 // indexLua defines index(open, claimed, closed, n, t, at), which keeps the
 // status indexes in step with ticket t's status: every script that changes a
 // status calls it, so /ticket list and App Home read only active tickets, and

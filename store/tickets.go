@@ -40,6 +40,7 @@ type record struct {
 	ClaimedAt   string `json:"claimed_at,omitempty"`
 	ClaimBy     string `json:"claim_deadline,omitempty"`
 	EscStep     int    `json:"esc_step,omitempty"`
+	Incident    int64  `json:"incident,omitempty"`
 	ResolvedBy  string `json:"resolved_by,omitempty"`
 	ResolvedAt  string `json:"resolved_at,omitempty"`
 	Summary     string `json:"summary"`
@@ -58,7 +59,7 @@ func toRecord(t *ticket.Ticket) record {
 		Priority: int(t.Priority), Reasons: t.Reasons, Location: t.Location, Device: t.Device,
 		Callback: t.Callback, System: t.System, Care: t.Care, Scope: t.Scope, Resolution: t.Resolution,
 		Team: t.Team, TeamChannel: t.TeamChannel, TeamTS: t.TeamTS, Owner: t.Owner, ClaimedAt: timeString(t.ClaimedAt),
-		ClaimBy: timeString(t.ClaimDeadline), EscStep: t.EscStep,
+		ClaimBy: timeString(t.ClaimDeadline), EscStep: t.EscStep, Incident: t.Incident,
 		ResolvedBy: t.ResolvedBy, ResolvedAt: timeString(t.ResolvedAt),
 		Summary: t.Summary, Requester: t.Requester, Source: string(t.Source),
 		Channel: t.Channel, ThreadTS: t.ThreadTS, ReplyTS: t.ReplyTS,
@@ -78,7 +79,7 @@ func fromJSON(js string) (*ticket.Ticket, error) {
 		Priority: ticket.Priority(r.Priority), Reasons: r.Reasons, Location: r.Location, Device: r.Device,
 		Callback: r.Callback, System: r.System, Care: r.Care, Scope: r.Scope, Resolution: r.Resolution,
 		Team: r.Team, TeamChannel: r.TeamChannel, TeamTS: r.TeamTS, Owner: r.Owner, ClaimedAt: parseTime(r.ClaimedAt),
-		ClaimDeadline: parseTime(r.ClaimBy), EscStep: r.EscStep,
+		ClaimDeadline: parseTime(r.ClaimBy), EscStep: r.EscStep, Incident: r.Incident,
 		ResolvedBy: r.ResolvedBy, ResolvedAt: parseTime(r.ResolvedAt),
 		Summary: r.Summary, Requester: r.Requester, Source: ticket.Source(r.Source),
 		Channel: r.Channel, ThreadTS: r.ThreadTS, ReplyTS: r.ReplyTS,

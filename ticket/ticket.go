@@ -74,6 +74,10 @@ type Ticket struct {
 	// the index of its next escalation page.
 	ClaimDeadline time.Time
 	EscStep       int
+	// Incident is the number of the declared incident (INC-n) the ticket is
+	// linked to, or 0: a linked ticket is neither routed nor escalated on its
+	// own, and resolving the incident resolves it.
+	Incident int64
 	// ResolvedBy resolved the ticket at ResolvedAt.
 	ResolvedBy string
 	ResolvedAt time.Time
@@ -131,6 +135,9 @@ type Event struct {
 func FormatID(prefix string, n int64) string {
 	return prefix + "-" + strconv.FormatInt(n, 10)
 }
+
+// IncidentPrefix is the prefix of incident IDs: "INC-3".
+const IncidentPrefix = "INC"
 
 // ParseID accepts "IT-42", "it-42", "#42" or "42" and returns 42. A different
 // prefix is an error, so "INC-3" is not mistaken for a ticket.
