@@ -5,6 +5,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -53,6 +54,11 @@ type Store interface {
 	FinishSummary(ctx context.Context, boundary time.Time, keep time.Duration) error
 	ReleaseSummary(ctx context.Context, boundary time.Time, holder string) error
 	DeleteClosedBefore(ctx context.Context, cutoff time.Time, limit int) (int, error)
+	ObserveReport(ctx context.Context, n int64, unit string, ks []store.OutageKey, at time.Time, rule store.OutageRule) (*store.Incident, *store.Suggestion, error)
+	OpenIncident(ctx context.Context, ks []store.OutageKey) (*store.Incident, error)
+	DeclareIncident(ctx context.Context, id int64, user string, at time.Time) (store.DeclareResult, *store.Incident, *store.Suggestion, error)
+	DismissSuggestion(ctx context.Context, id int64, user string) (*store.Suggestion, error)
+	ResolveIncident(ctx context.Context, n int64, user, note string, at time.Time) (*store.Incident, []*ticket.Ticket, bool, error)
 }
 
 var _ Store = (*store.Store)(nil)
@@ -97,6 +103,9 @@ type Handlers struct {
 	metrics *metrics.Metrics
 	group   groupMembers // specialists_group, cached
 	replica string       // names this replica when it holds a job's lease
+	// background is work that outlives its handler: telling every
+	// requester of an incident.
+	background sync.WaitGroup
 }
 
 // New returns the handlers. botUserID is the bot's own user ID, so mentions
@@ -144,6 +153,8 @@ func (h *Handlers) Register(r *bot.Routes) {
 	r.Action(ActionReopen, h.onReopenButton)
 	r.Action(ActionEscalate, h.onEscalateButton)
 	r.Action(ActionSelfHelpMore, h.onSelfHelp)
+	r.Action(ActionDeclareIncident, h.onDeclareIncident)
+	r.Action(ActionNotRelated, h.onNotRelated)
 }
 
 // Wanted is the bot's pre-filter: a plain channel message is worth storing

@@ -137,15 +137,23 @@ func (h *Handlers) newReport(ctx context.Context, log logrus.FieldLogger, r repo
 	t.ReplyTS = replyPending(now) // whoever creates the ticket answers it
 	var conv *store.Conversation
 	questions := stringsOf(triage.Questions(draft, h.triage))
-	if _, ok := triage.MatchSelfHelp(draft, h.triage); ok && t.Priority != ticket.P1 { // never hold up an outage
+	known, err := h.store.OpenIncident(ctx, outageKeys(t))
+	if err != nil {
+		log.WithError(err).Warn("open incidents not read; the report is triaged")
+	}
+	switch _, selfHelp := triage.MatchSelfHelp(draft, h.triage); {
+	case known != nil:
+		// Part of a declared incident: no questions, no page. The ticket is
+		// linked to it as it is counted below.
+		t.Status = ticket.StatusOpen
+	case selfHelp && t.Priority != ticket.P1: // never hold up an outage
 		conv = &store.Conversation{Asked: askedSelfHelp, Pending: questions}
-	} else if len(questions) > 0 {
+	case len(questions) > 0:
 		conv = &store.Conversation{Asked: questions[0], Pending: questions[1:]}
-	} else {
+	default:
 		t.Status = ticket.StatusOpen
 	}
 	var created bool
-	var err error
 	if conv != nil {
 		t, created, err = h.store.CreateInTriage(ctx, t, first, conv, now.Add(h.cfg.TriageTimeout))
 	} else {
@@ -160,6 +168,9 @@ func (h *Handlers) newReport(ctx context.Context, log logrus.FieldLogger, r repo
 		log.WithFields(logrus.Fields{"category": t.Category, "priority": t.Priority.String(), "status": t.Status}).Info("ticket created")
 		if err := h.remindPHI(ctx, r, phi); err != nil {
 			log.WithError(err).Warn("patient-data reminder not sent")
+		}
+		if inc := h.observeOutage(ctx, log, t); inc != nil {
+			t.Incident = inc.Number
 		}
 	}
 	if !created {
@@ -241,6 +252,9 @@ func (h *Handlers) firstReply(ctx context.Context, t *ticket.Ticket, conv *store
 		return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, s, false, false), nil, nil)
 	}
 	switch {
+	case t.Incident != 0:
+		msg := receipt + " " + h.knownIssue(t.Incident)
+		return msg, []slack.Block{section(msg)}
 	case conv == nil || t.Status != ticket.StatusTriage:
 		msg := receipt + " It is " + h.whereNow(ctx, t)
 		return msg, []slack.Block{section(msg)}

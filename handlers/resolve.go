@@ -38,6 +38,9 @@ func (h *Handlers) resolveTicket(ctx context.Context, cmd slack.SlashCommand, ar
 	if len(args) < 2 {
 		return usage, nil
 	}
+	if strings.HasPrefix(strings.ToUpper(args[0]), ticket.IncidentPrefix+"-") && h.isSpecialist(cmd.UserID) {
+		return h.resolveIncident(ctx, cmd.UserID, args[0], strings.Join(args[1:], " "))
+	}
 	n, refusal := h.staffTicket(cmd.UserID, args[0])
 	if refusal != nil {
 		return refusal, nil
@@ -61,17 +64,23 @@ func (h *Handlers) resolveTicket(ctx context.Context, cmd slack.SlashCommand, ar
 	log := h.log.WithFields(logrus.Fields{"ticket": h.id(n), "user": cmd.UserID})
 	log.Info("ticket resolved")
 	h.updateTeamPost(ctx, log, t, fmt.Sprintf(":white_check_mark: Resolved by <@%s> at %s.", cmd.UserID, h.local(now)))
-	msg := fmt.Sprintf("*%s* is resolved. <@%s> wrote: _%s_", h.id(n), cmd.UserID, clip(oneLine(note), 1000))
-	blocks := []slack.Block{
+	msg, blocks := h.resolution(n, fmt.Sprintf("*%s* is resolved", h.id(n)), cmd.UserID, note)
+	if _, err := h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(msg, false), slack.MsgOptionBlocks(blocks...)); err != nil {
+		log.WithError(err).Warn("requester not told of the resolution")
+	}
+	return &bot.Reply{Text: fmt.Sprintf("Resolved *%s*; the requester has your note and a Reopen button.", h.id(n))}, nil
+}
+
+// resolution is what a requester is told when their ticket n is resolved:
+// head ("IT-42 is resolved"), the specialist's note, and a Reopen button.
+func (h *Handlers) resolution(n int64, head, user, note string) (string, []slack.Block) {
+	msg := fmt.Sprintf("%s. <@%s> wrote: _%s_", head, user, clip(oneLine(note), 1000))
+	return msg, []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, msg, false, false), nil, nil),
 		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, "Not fixed? Press Reopen within 72 hours.", false, false)),
 		slack.NewActionBlock("resolved", slack.NewButtonBlockElement(ActionReopen, strconv.FormatInt(n, 10),
 			slack.NewTextBlockObject(slack.PlainTextType, "Reopen", false, false))),
 	}
-	if _, err := h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(msg, false), slack.MsgOptionBlocks(blocks...)); err != nil {
-		log.WithError(err).Warn("requester not told of the resolution")
-	}
-	return &bot.Reply{Text: fmt.Sprintf("Resolved *%s*; the requester has your note and a Reopen button.", h.id(n))}, nil
 }
 
 // updateTeamPost rewrites a ticket's team post with its current state.
@@ -129,7 +138,7 @@ func (h *Handlers) noteTicket(ctx context.Context, cmd slack.SlashCommand, args 
 // update that is not about escalation leaves it in place.
 func (h *Handlers) nextPageOf(ctx context.Context, t *ticket.Ticket) time.Time {
 	team := h.teamOf(t)
-	if team == nil || t.ClaimDeadline.IsZero() {
+	if team == nil || t.ClaimDeadline.IsZero() || t.Incident != 0 {
 		return time.Time{}
 	}
 	if p, ok := chainOf(team).PageAt(t.EscStep, t.ClaimDeadline, h.schedule(ctx, team)); ok {

@@ -47,8 +47,8 @@ func (h *Handlers) claimTarget(t *ticket.Ticket) time.Duration {
 // routing the same ticket again posts nothing.
 func (h *Handlers) route(ctx context.Context, t *ticket.Ticket) error {
 	team := h.teamOf(t)
-	if team == nil || t.TeamTS != "" {
-		return nil
+	if team == nil || t.TeamTS != "" || t.Incident != 0 {
+		return nil // no team, posted already, or part of a declared incident
 	}
 	log := h.log.WithFields(logrus.Fields{"ticket": h.id(t.Number), "team": team.ID})
 	text, blocks := h.teamPost(t, nil)

@@ -195,6 +195,15 @@ func (a *app) serve(ctx context.Context) error {
 		cancel()
 	}
 	wg.Wait()
+	// Requesters of an incident may still be being told; give that a
+	// moment rather than cut it off.
+	told := make(chan struct{})
+	go func() { a.handlers.Wait(); close(told) }()
+	select {
+	case <-told:
+	case <-time.After(10 * time.Second):
+		a.log.Warn("stopped before every requester of an incident was told")
+	}
 	return err
 }
 
