@@ -47,6 +47,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return configCheck(ctx, stdout)
 		}
 		return fmt.Errorf("usage: carebot config check")
+	case "export":
+		return exportCmd(ctx, args, stdout, stderr)
 	case "version", "--version":
 		return printVersion(stdout)
 	case "help", "--help", "-h":
@@ -67,6 +69,8 @@ Commands:
   config check   validate the configuration and environment; show who is on call
   triage explain "TEXT"
                  print as JSON what triage makes of one message (or of stdin)
+  export --since DURATION|DATE [--until …] [--format csv|json] [--team T0123]
+                 write tickets with their events, for the service log (export -h)
   version        print version and build information
   help           this help
 

@@ -197,3 +197,38 @@ func TestSummaryCommand(t *testing.T) {
 		t.Errorf("/ticket summary posted %d messages to the summary channel", n)
 	}
 }
+
+func TestRetentionDeletesOnlyOldClosedTickets(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	r := h.start(bot.Options{})
+	h.nextPost(h.fake.DM(nurse(1), "Epic is down for the whole ED, can't chart, patients waiting"), 0)
+	h.replyTo(h.fake.DM(nurse(2), "the printer in 4 West is jammed"))
+	spec := h.cfg.Team("apps").Rotation.Members[0]
+	if got := h.slash("/ticket", spec, "C0APPS", "resolve IT-1 restarted the interface engine"); !strings.Contains(got, "Resolved") {
+		t.Fatalf("resolve: %q", got)
+	}
+
+	h.clock.Advance(h.cfg.Retention - time.Hour)
+	if err := r.app.handlers.RetireTickets(h.ctx()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(h.tickets(nurse(1))); n != 1 {
+		t.Fatalf("a ticket resolved less than the retention ago was deleted")
+	}
+	h.clock.Advance(2 * time.Hour)
+	for range 2 { // a second run, or another replica's, finds nothing more to do
+		if err := r.app.handlers.RetireTickets(h.ctx()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(h.tickets(nurse(1))); n != 0 {
+		t.Errorf("the resolved ticket outlived the retention")
+	}
+	if n := len(h.tickets(nurse(2))); n != 1 {
+		t.Errorf("an unresolved ticket was deleted by retention")
+	}
+	if got := h.slash("/ticket", spec, "C0APPS", "show IT-1"); !strings.Contains(got, "can't find IT-1") {
+		t.Errorf("/ticket show of a deleted ticket = %q", got)
+	}
+}
