@@ -93,9 +93,14 @@ func (h *Handlers) PostSummary(ctx context.Context, p shift.Period, late bool) e
 	if err != nil {
 		return err
 	}
-	_, err = h.slack.PostMessage(ctx, h.cfg.Channels.Summary, slack.MsgOptionText(r.Text(), false), slack.MsgOptionBlocks(summaryBlocks(r)...))
+	return h.PostReport(ctx, r)
+}
+
+// PostReport posts summary r to the summary channel.
+func (h *Handlers) PostReport(ctx context.Context, r summary.Report) error {
+	_, err := h.slack.PostMessage(ctx, h.cfg.Channels.Summary, slack.MsgOptionText(r.Text(), false), slack.MsgOptionBlocks(summaryBlocks(r)...))
 	if err != nil {
-		return fmt.Errorf("post summary of %s: %w", p.Name, err)
+		return fmt.Errorf("post summary of %s: %w", r.Period.Name, err)
 	}
 	return nil
 }

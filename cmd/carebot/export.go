@@ -145,7 +145,7 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return errors.New("export: REDIS_URL is not set, so there is nothing to read: without it carebot run keeps tickets in an in-memory Redis inside its own process. " +
 			"Set REDIS_URL (or REDIS_SENTINEL_ADDRS or REDIS_CLUSTER_ADDRS) to the Redis carebot run uses")
 	}
-	team, err := exportTeam(ctx, f.team, e)
+	team, err := workspaceTeam(ctx, f.team, e)
 	if err != nil {
 		return err
 	}
@@ -260,14 +260,14 @@ func parseTimePoint(s string, loc *time.Location, now time.Time) (time.Time, err
 	return now.Add(-d), nil
 }
 
-// exportTeam returns the workspace whose tickets to export: the --team flag,
+// workspaceTeam returns the workspace whose tickets to read: the --team flag,
 // else the bot token's workspace as Slack's auth.test tells it.
-func exportTeam(ctx context.Context, flagTeam string, e env) (string, error) {
+func workspaceTeam(ctx context.Context, flagTeam string, e env) (string, error) {
 	if flagTeam != "" {
 		return flagTeam, nil
 	}
 	if e.SlackBotToken == "" {
-		return "", errors.New("export: which workspace? Pass --team T0123 (the Slack workspace ID) or set SLACK_BOT_TOKEN so carebot can ask Slack")
+		return "", errors.New("which workspace? Pass --team T0123 (the Slack workspace ID) or set SLACK_BOT_TOKEN so carebot can ask Slack")
 	}
 	api := slack.New(e.SlackBotToken, slack.OptionAPIURL(e.SlackAPIURL), slack.OptionHTTPClient(&http.Client{Timeout: 10 * time.Second}))
 	actx, cancel := context.WithTimeout(ctx, 10*time.Second)

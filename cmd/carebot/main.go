@@ -47,6 +47,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return configCheck(ctx, stdout)
 		}
 		return fmt.Errorf("usage: carebot config check")
+	case "summary":
+		return summaryCmd(ctx, args, stdout, stderr)
 	case "export":
 		return exportCmd(ctx, args, stdout, stderr)
 	case "version", "--version":
@@ -69,6 +71,8 @@ Commands:
   config check   validate the configuration and environment; show who is on call
   triage explain "TEXT"
                  print as JSON what triage makes of one message (or of stdin)
+  summary [--shift NAME] [--date YYYY-MM-DD] [--post]
+                 print (or post) the handoff summary of a shift (summary -h)
   export --since DURATION|DATE [--until …] [--format csv|json] [--team T0123]
                  write tickets with their events, for the service log (export -h)
   version        print version and build information
