@@ -101,3 +101,28 @@ func (f *Fake) Sleepers() int {
 	defer f.mu.Unlock()
 	return len(f.waiters)
 }
+
+// Ahead is the wall clock moved forward by hand: it runs at real speed, and
+// Advance jumps it ahead, as the sandbox does to reach a shift boundary or an
+// escalation without waiting for it. The zero value is the wall clock.
+type Ahead struct {
+	mu sync.Mutex
+	by time.Duration
+}
+
+// Now returns the wall-clock time plus every advance so far.
+func (a *Ahead) Now() time.Time {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return time.Now().Add(a.by)
+}
+
+// Sleep waits for d of real time or until ctx is done.
+func (a *Ahead) Sleep(ctx context.Context, d time.Duration) error { return Real{}.Sleep(ctx, d) }
+
+// Advance moves the clock d ahead.
+func (a *Ahead) Advance(d time.Duration) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.by += d
+}

@@ -23,6 +23,9 @@ const (
 	sandboxSpecialist = "U0SPEC1"
 	sandboxChannel    = "C0SANDBOX"
 	sandboxReplyWait  = 10 * time.Second
+	// sandboxSettle is how long the sandbox shows what the bot posts after
+	// the clock moves.
+	sandboxSettle = 2 * time.Second
 )
 
 // runSandbox is `carebot sandbox`: the real bot, connected over WebSockets
@@ -43,7 +46,8 @@ func runSandbox(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) 
 		Config: e.Config, LogLevel: "error", LogFormat: "text"}
 	logger := e.logger(stderr)
 	redis.SetLogger(redisLog{logger})
-	a, err := build(ctx, e, cfg, logger, clock.Real{}, options{})
+	clk := &clock.Ahead{}
+	a, err := build(ctx, e, cfg, logger, clk, options{sweepEvery: 200 * time.Millisecond})
 	if err != nil {
 		return err
 	}
@@ -63,7 +67,8 @@ func runSandbox(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) 
 	fmt.Fprintf(stdout, "carebot sandbox (configuration: %s). You are a nurse, %s, writing to carebot.\n", source, sandboxNurse)
 	fmt.Fprintln(stdout, "Type a problem and press Enter. Start a line with '>' to reply in your last report's thread,")
 	fmt.Fprintln(stdout, "with '!' to press one of carebot's buttons by its label (!Blocked, !Just me, !Skip),")
-	fmt.Fprintf(stdout, "or with '/' to run a slash command as specialist %s (try /ticket help, /oncall). End with Ctrl-D.\n", sandboxSpecialist)
+	fmt.Fprintf(stdout, "with '/' to run a slash command as specialist %s (try /ticket help, /oncall),\n", sandboxSpecialist)
+	fmt.Fprintln(stdout, "or with '+' to move the clock ahead (+15m, +12h) and see what carebot does then. End with Ctrl-D.")
 
 	var last slackfake.Message  // the nurse's last report
 	var lastPost slackfake.Post // the bot's last post in its thread
@@ -75,6 +80,17 @@ func runSandbox(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) 
 		switch {
 		case line == "":
 			continue
+		case strings.HasPrefix(line, "+"):
+			d, err := time.ParseDuration(strings.TrimSpace(line[1:]))
+			if err != nil || d <= 0 {
+				fmt.Fprintln(stdout, "(move the clock ahead with a duration, such as +15m or +12h)")
+				continue
+			}
+			clk.Advance(d)
+			fmt.Fprintf(stdout, "(it is now %s)\n", clk.Now().In(cfg.Location).Format("Mon 2 Jan 15:04 MST"))
+			// Whatever falls due now (escalation pages, triage timeouts, shift
+			// summaries) is posted within a few sweeps.
+			show(ctx, stdout, feed, sandboxSettle, func(slackfake.Post) bool { return false })
 		case strings.HasPrefix(line, "/"):
 			command, text, _ := strings.Cut(line, " ")
 			fake.SlashCommand(command, text, sandboxSpecialist, sandboxChannel)
