@@ -126,6 +126,10 @@ type Outage struct {
 	DowntimeText string // told to requesters during a declared incident
 }
 
+// MinRetention is the shortest retention allowed: late shift summaries
+// reach back 7 days.
+const MinRetention = 168 * time.Hour
+
 // Priorities are the SLA keys, highest first.
 func Priorities() []string { return []string{"P1", "P2", "P3", "P4"} }
 

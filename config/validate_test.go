@@ -54,7 +54,8 @@ func TestValidateNamesTheKey(t *testing.T) {
 		{"specialists group is a channel", func(c *Config) { c.SpecialistsGroup = "C0STAFF" }, "specialists_group", "starts with S"},
 		{"unit empty", func(c *Config) { c.Units = []string{"ICU", " "} }, "units[1]", "empty unit name"},
 		{"unit twice", func(c *Config) { c.Units = []string{"ICU", "icu"} }, "units[1]", "is also units[0]"},
-		{"retention zero", func(c *Config) { c.Retention = 0 }, "retention", "must be more than 0"},
+		{"retention zero", func(c *Config) { c.Retention = 0 }, "retention", "too short"},
+		{"retention under a week", func(c *Config) { c.Retention = 72 * time.Hour }, "retention", "72h0m0s is too short"},
 		{"outage window zero", func(c *Config) { c.Outage.Window = 0 }, "outage.window", "must be more than 0"},
 		{"outage one report", func(c *Config) { c.Outage.Reports = 1 }, "outage.reports", "use 2 or more"},
 

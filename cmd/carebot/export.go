@@ -92,6 +92,7 @@ type exportRow struct {
 	ClaimSeconds   *int64        `json:"claim_seconds,omitempty"`
 	ResolveSeconds *int64        `json:"resolve_seconds,omitempty"`
 	ClaimDeadline  string        `json:"claim_deadline,omitempty"`
+	Incident       string        `json:"incident,omitempty"` // the declared incident it is linked to, "INC-3"
 	Events         []exportEvent `json:"events"`
 }
 
@@ -107,7 +108,7 @@ type exportEvent struct {
 // events folded into one column.
 var exportColumns = []string{"id", "number", "status", "priority", "category", "team", "location", "device", "system",
 	"summary", "requester", "owner", "resolved_by", "resolution", "created_at", "claimed_at", "resolved_at",
-	"claim_seconds", "resolve_seconds", "claim_deadline", "events"}
+	"claim_seconds", "resolve_seconds", "claim_deadline", "incident", "events"}
 
 // exportFlags are the arguments of `carebot export`, checked for form only:
 // the dates need the configured timezone (see window).
@@ -367,6 +368,9 @@ func exportRowOf(t *ticket.Ticket, events []ticket.Event, cfg *config.Config) ex
 	if t.Priority >= ticket.P1 && t.Priority <= ticket.P4 {
 		r.Priority = t.Priority.String()
 	}
+	if t.Incident != 0 {
+		r.Incident = ticket.FormatID(ticket.IncidentPrefix, t.Incident)
+	}
 	// A reopened ticket keeps its earlier resolution in the store; the
 	// export shows one only while the ticket is closed (the trail has both).
 	if t.Status.Closed() {
@@ -463,7 +467,7 @@ func (c *csvRows) write(r exportRow) error {
 	return c.w.Write([]string{r.ID, strconv.FormatInt(r.Number, 10), r.Status, r.Priority, r.Category, r.Team,
 		cell(r.Location), cell(r.Device), cell(r.System), cell(r.Summary), r.Requester, r.Owner, r.ResolvedBy,
 		cell(r.Resolution), r.CreatedAt, r.ClaimedAt, r.ResolvedAt, seconds(r.ClaimSeconds), seconds(r.ResolveSeconds),
-		r.ClaimDeadline, strings.Join(events, " | ")})
+		r.ClaimDeadline, r.Incident, strings.Join(events, " | ")})
 }
 
 func (c *csvRows) writeHeader() error {

@@ -263,7 +263,7 @@ func TestExportCSVParsesBackWithHeaderAndOneRowPerTicket(t *testing.T) {
 	}
 	header := []string{"id", "number", "status", "priority", "category", "team", "location", "device", "system",
 		"summary", "requester", "owner", "resolved_by", "resolution", "created_at", "claimed_at", "resolved_at",
-		"claim_seconds", "resolve_seconds", "claim_deadline", "events"}
+		"claim_seconds", "resolve_seconds", "claim_deadline", "incident", "events"}
 	if !slices.Equal(recs[0], header) {
 		t.Fatalf("header = %v\nwant       %v", recs[0], header)
 	}

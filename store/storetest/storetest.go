@@ -66,7 +66,7 @@ func Cleanup(t testing.TB, rdb redis.UniversalClient, team string) {
 		batch = append(batch, iter.Val())
 	}
 	if len(batch) > 0 {
-		if err := rdb.Del(ctx, batch...).Err(); err != nil {
+		if err := rdb.Unlink(ctx, batch...).Err(); err != nil {
 			t.Logf("cleanup %s: %v", team, err)
 		}
 	}
