@@ -126,9 +126,9 @@ type Outage struct {
 	DowntimeText string // told to requesters during a declared incident
 }
 
-// MinRetention is the shortest retention allowed: late shift summaries
-// reach back 7 days.
-const MinRetention = 168 * time.Hour
+// MinRetention is the shortest retention allowed: a late shift summary,
+// posted up to 7 days after its shift, still finds the shift's tickets.
+const MinRetention = 8 * 24 * time.Hour
 
 // Priorities are the SLA keys, highest first.
 func Priorities() []string { return []string{"P1", "P2", "P3", "P4"} }

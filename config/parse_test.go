@@ -211,6 +211,10 @@ func TestTimeOfDayOnDSTDays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	santiago, err := time.LoadLocation("America/Santiago")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		d    TimeOfDay
@@ -220,6 +224,8 @@ func TestTimeOfDayOnDSTDays(t *testing.T) {
 		{"ordinary", TimeOfDay{Hour: 7}, time.Date(2026, 11, 27, 0, 0, 0, 0, loc), time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC)},
 		{"skipped: after the gap", TimeOfDay{Hour: 2, Minute: 30}, time.Date(2026, 3, 8, 0, 0, 0, 0, loc), time.Date(2026, 3, 8, 8, 30, 0, 0, time.UTC)},
 		{"repeated: the first", TimeOfDay{Hour: 1, Minute: 30}, time.Date(2026, 11, 1, 0, 0, 0, 0, loc), time.Date(2026, 11, 1, 6, 30, 0, 0, time.UTC)},
+		// Santiago skips from 00:00 to 01:00 on 2026-09-06: a midnight start is at the 01:00 after the gap.
+		{"skipped midnight", TimeOfDay{}, time.Date(2026, 9, 6, 12, 0, 0, 0, santiago), time.Date(2026, 9, 6, 4, 0, 0, 0, time.UTC)},
 	} {
 		if got := tc.d.On(tc.day); !got.Equal(tc.want) {
 			t.Errorf("%s: %s on %s = %v, want %v", tc.name, tc.d, tc.day.Format("2006-01-02"), got.UTC(), tc.want)

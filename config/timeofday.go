@@ -55,9 +55,12 @@ func (d TimeOfDay) String() string {
 func (d TimeOfDay) On(day time.Time) time.Time {
 	y, m, dd := day.Date()
 	t := time.Date(y, m, dd, d.Hour, d.Minute, d.Second, 0, day.Location())
-	h, mi, s := t.Clock()
-	if behind := (d.Hour-h)*3600 + (d.Minute-mi)*60 + (d.Second - s); behind > 0 {
-		t = t.Add(time.Duration(behind) * time.Second)
+	// Compare whole wall-clock readings, dates included: where the clocks
+	// skip midnight, time.Date lands on the day before.
+	want := time.Date(y, m, dd, d.Hour, d.Minute, d.Second, 0, time.UTC)
+	got := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
+	if behind := want.Sub(got); behind > 0 {
+		t = t.Add(behind)
 	}
 	return t
 }

@@ -69,7 +69,7 @@ func (c *Config) checkBasics(ps *problems) {
 	// Late shift summaries reach back 7 days and a requester may reopen a
 	// ticket for 72 hours: both need the tickets still there.
 	if c.Retention < MinRetention {
-		ps.add("retention", "%s is too short: keep tickets at least %s (7 days) for late shift summaries and reopening, such as 2160h (90 days)", c.Retention, MinRetention)
+		ps.add("retention", "%s is too short: keep tickets at least %s (8 days) for late shift summaries and reopening, such as 2160h (90 days)", c.Retention, MinRetention)
 	}
 	if c.TriageTimeout < time.Minute || c.TriageTimeout > 24*time.Hour {
 		ps.add("triage_timeout", "must be between 1m and 24h, such as 10m")

@@ -100,8 +100,10 @@ func (h *Handlers) escalate(ctx context.Context, n int64, force bool, actor, rea
 			return 0, err
 		}
 		team := h.teamOf(t)
-		if t.Status != ticket.StatusOpen || team == nil {
-			return escalationNotOpen, h.store.DropEscalation(ctx, n) // claimed, resolved or withdrawn meanwhile
+		if t.Status != ticket.StatusOpen || team == nil || t.Incident != 0 {
+			// Claimed, resolved or withdrawn meanwhile, or part of a declared
+			// incident, which is worked as one.
+			return escalationNotOpen, h.store.DropEscalation(ctx, n)
 		}
 		now := h.clock.Now()
 		chain, sched := chainOf(team), h.schedule(ctx, team)
@@ -241,7 +243,7 @@ func (h *Handlers) resolveBreach(ctx context.Context, n int64) error {
 		return err
 	}
 	team := h.teamOf(t)
-	if (t.Status != ticket.StatusOpen && t.Status != ticket.StatusClaimed) || team == nil {
+	if (t.Status != ticket.StatusOpen && t.Status != ticket.StatusClaimed) || team == nil || t.Incident != 0 {
 		return h.store.DropResolveWatch(ctx, n)
 	}
 	who := "still unclaimed"

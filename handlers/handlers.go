@@ -56,7 +56,7 @@ type Store interface {
 	DeleteClosedBefore(ctx context.Context, cutoff time.Time, limit int) (int, error)
 	ObserveReport(ctx context.Context, n int64, unit string, ks []store.OutageKey, at time.Time, rule store.OutageRule) (*store.Incident, *store.Suggestion, error)
 	OpenIncident(ctx context.Context, ks []store.OutageKey) (*store.Incident, error)
-	DeclareIncident(ctx context.Context, id int64, user string, at time.Time) (store.DeclareResult, *store.Incident, *store.Suggestion, error)
+	DeclareIncident(ctx context.Context, id int64, user string, at time.Time) (store.Declaration, error)
 	DismissSuggestion(ctx context.Context, id int64, user string) (*store.Suggestion, error)
 	ResolveIncident(ctx context.Context, n int64, user, note string, at time.Time) (*store.Incident, []*ticket.Ticket, bool, error)
 }

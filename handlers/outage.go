@@ -146,38 +146,44 @@ func (h *Handlers) onDeclareIncident(ctx context.Context, cb slack.InteractionCa
 		return &bot.Reply{Text: "That button is not one I know."}, nil
 	}
 	now := h.clock.Now()
-	res, inc, sg, err := h.store.DeclareIncident(ctx, id, cb.User.ID, now)
+	d, err := h.store.DeclareIncident(ctx, id, cb.User.ID, now)
 	if msg := userError(err); msg != "" {
 		return &bot.Reply{Text: msg}, nil
 	} else if err != nil {
 		return nil, err
 	}
-	switch res {
+	sg, inc := d.Suggestion, d.Incident
+	switch d.Result {
 	case store.Dismissed:
 		return &bot.Reply{Text: fmt.Sprintf("<@%s> marked this not related already.", sg.DismissedBy)}, nil
 	case store.AlreadyDeclared:
 		return &bot.Reply{Text: fmt.Sprintf("This is declared already, as *%s*.", incidentID(inc.Number))}, nil
 	}
-	log := h.log.WithFields(logrus.Fields{"incident": incidentID(inc.Number), "user": cb.User.ID, "tickets": len(inc.Tickets)})
-	log.Info("incident declared")
+	log := h.log.WithFields(logrus.Fields{"incident": incidentID(inc.Number), "user": cb.User.ID, "linked": len(d.Linked)})
 	if ch := h.cfg.Channels.Incidents; ch != "" {
 		msg := fmt.Sprintf(":rotating_light: *%s* declared by <@%s>: %s outage, %d reports from %d units so far. New reports of it are linked at once.",
-			incidentID(inc.Number), cb.User.ID, inc.Label, len(sg.Tickets), sg.Units)
-		if d := h.cfg.Outage.DowntimeText; d != "" {
-			msg += "\nStaff are told: _" + d + "_"
+			incidentID(inc.Number), cb.User.ID, inc.Label, len(inc.Tickets), sg.Units)
+		if d.Result == store.Joined {
+			msg = fmt.Sprintf(":rotating_light: %d more reports joined *%s* (%s), by <@%s>.", len(d.Linked), incidentID(inc.Number), inc.Label, cb.User.ID)
+		} else if dt := h.cfg.Outage.DowntimeText; dt != "" {
+			msg += "\nStaff are told: _" + dt + "_"
 		}
 		if _, err := h.slack.PostMessage(ctx, ch, slack.MsgOptionText(msg, false)); err != nil {
 			log.WithError(err).Warn("incident broadcast not posted")
 		}
 	}
-	h.notifyLinked(ctx, log, inc.Tickets, func(t *ticket.Ticket) (string, []slack.Block) {
+	log.Info("incident declared")
+	h.notifyLinked(ctx, log, d.Linked, func(t *ticket.Ticket) (string, []slack.Block) {
 		h.updateTeamPost(ctx, log, t, fmt.Sprintf(":rotating_light: Linked to *%s*.", incidentID(inc.Number)))
 		msg := h.knownIssue(inc.Number)
 		return msg, nil
 	})
-	head := suggestionHeadline(sg)
-	done := fmt.Sprintf(":rotating_light: *%s* — declared *%s* by <@%s> at %s. Resolve it with `/ticket resolve %s NOTE`.",
-		head, incidentID(inc.Number), cb.User.ID, h.local(now), incidentID(inc.Number))
+	verb := "declared"
+	if d.Result == store.Joined {
+		verb = "joined to the open incident"
+	}
+	done := fmt.Sprintf(":rotating_light: *%s* — %s *%s* by <@%s> at %s. Resolve it with `/ticket resolve %s NOTE`.",
+		suggestionHeadline(sg), verb, incidentID(inc.Number), cb.User.ID, h.local(now), incidentID(inc.Number))
 	return &bot.Reply{Text: done, ReplaceOriginal: true, Blocks: []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, done, false, false), nil, nil),
 		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, "Tickets: "+h.suggestionIDs(sg), false, false)),

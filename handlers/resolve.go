@@ -187,6 +187,8 @@ func (h *Handlers) reopen(ctx context.Context, n int64, user string) (*bot.Reply
 			return &bot.Reply{Text: fmt.Sprintf("%s was resolved more than 72 hours ago. Please write to me with what's wrong, and I'll open a new ticket.", h.id(n))}, nil
 		}
 		team := h.teamOf(t)
+		// Still broken after its incident: it is worked on its own now.
+		t.Incident = 0
 		t.Status, t.Owner, t.ClaimedAt, t.UpdatedAt = ticket.StatusOpen, "", time.Time{}, now
 		t.ClaimDeadline, t.EscStep = now.Add(h.claimTarget(t)), 0
 		change := store.Change{Ticket: t, Events: []ticket.Event{{At: now, Actor: user, Kind: ticket.EventReopened}}}
@@ -203,9 +205,16 @@ func (h *Handlers) reopen(ctx context.Context, n int64, user string) (*bot.Reply
 				log.WithError(err).Warn("resolve target not watched")
 			}
 		}
-		h.updateTeamPost(ctx, log, t, fmt.Sprintf(":arrows_counterclockwise: Reopened by <@%s> at %s.", user, h.local(now)))
 		onCall := ""
-		if team != nil {
+		if t.TeamTS == "" && team != nil {
+			// Linked to an incident when reported, so never posted to the
+			// team: it goes there now, and whoever is on call is paged.
+			onCall = h.onCallNow(ctx, team)
+			if err := h.route(ctx, t); err != nil {
+				log.WithError(err).Warn("reopened ticket not routed")
+			}
+		} else if team != nil {
+			h.updateTeamPost(ctx, log, t, fmt.Sprintf(":arrows_counterclockwise: Reopened by <@%s> at %s.", user, h.local(now)))
 			onCall = h.onCallNow(ctx, team)
 			if err := h.page(ctx, t, team, onCall, "Reopened ticket"); err != nil {
 				log.WithError(err).Warn("on-call page not sent")

@@ -79,7 +79,12 @@ func (h *Handlers) PostShiftSummaries(ctx context.Context) error {
 			}
 			return err
 		}
-		if err := h.store.FinishSummary(ctx, b.At, summaryKeep); err != nil {
+		// Posted: record it even if the job's time is up, or another
+		// replica would post it again when the lease runs out.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		err = h.store.FinishSummary(fctx, b.At, summaryKeep)
+		cancel()
+		if err != nil {
 			return err
 		}
 		h.log.WithFields(logrus.Fields{"boundary": b.At.UTC().Format(time.RFC3339), "shift": b.Shift, "late": late}).Info("shift summary posted")

@@ -201,6 +201,11 @@ func (h *Handlers) routedText(ctx context.Context, t *ticket.Ticket) string {
 // on call and how soon a claim is due.
 func (h *Handlers) whereNow(ctx context.Context, t *ticket.Ticket) string {
 	tm := h.teamOf(t)
+	if t.Incident != 0 {
+		// Not routed on its own: it is part of a declared outage.
+		return fmt.Sprintf("*%s* (%s) and is part of *%s*, which IT is working on; I'll tell you here when it's fixed.",
+			t.Priority, t.Reasons, incidentID(t.Incident))
+	}
 	if tm == nil {
 		return fmt.Sprintf("*%s* (%s). I'll post every update in this thread.", t.Priority, t.Reasons)
 	}

@@ -205,3 +205,52 @@ func (s *Store) ReleaseSummary(ctx context.Context, boundary time.Time, holder s
 	}
 	return nil
 }
+
+// BackfillClosedIndex puts every closed ticket that is not on the closed
+// index onto it, at when it closed: tickets closed before the index existed.
+// It reads the tickets in batches and adds with NX, so it is safe to run on
+// several replicas at once; once it has finished, a marker makes later runs
+// return at once. It returns how many tickets it added.
+func (s *Store) BackfillClosedIndex(ctx context.Context) (int, error) {
+	if n, err := s.rdb.Exists(ctx, s.keys.closedBackfilled()).Result(); err != nil || n == 1 {
+		return 0, err
+	}
+	added := 0
+	iter := s.rdb.HScan(ctx, s.keys.tickets(), 0, "", readChunk).Iterator()
+	var batch []redis.Z
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		n, err := s.rdb.ZAddNX(ctx, s.keys.closed(), batch...).Result()
+		added += int(n)
+		batch = batch[:0]
+		return err
+	}
+	for iter.Next(ctx) {
+		field := iter.Val()
+		if !iter.Next(ctx) {
+			break
+		}
+		t, err := fromJSON(iter.Val())
+		if err != nil || !t.Status.Closed() {
+			continue
+		}
+		batch = append(batch, redis.Z{Score: float64(ms(s.closedAt(t))), Member: field})
+		if len(batch) == readChunk {
+			if err := flush(); err != nil {
+				return added, fmt.Errorf("backfill closed index: %w", err)
+			}
+		}
+	}
+	if err := iter.Err(); err != nil {
+		return added, fmt.Errorf("backfill closed index: %w", err)
+	}
+	if err := flush(); err != nil {
+		return added, fmt.Errorf("backfill closed index: %w", err)
+	}
+	if err := s.rdb.Set(ctx, s.keys.closedBackfilled(), "1", 0).Err(); err != nil {
+		return added, fmt.Errorf("backfill closed index: %w", err)
+	}
+	return added, nil
+}

@@ -62,6 +62,10 @@ func (k keys) claimedIndex() string { return k.prefix + "idx:claimed" }
 // retention the tickets old enough to delete.
 func (k keys) closed() string { return k.prefix + "idx:closed" }
 
+// closedBackfilled marks that tickets closed before idx:closed existed have
+// been added to it.
+func (k keys) closedBackfilled() string { return k.prefix + "migrated:idx-closed" }
+
 // once marks a change caused by one message or button press as applied.
 func (k keys) once(id string) string { return k.prefix + "once:" + id }
 

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -113,7 +115,7 @@ func (s *Store) ObserveReport(ctx context.Context, n int64, unit string, ks []Ou
 	if len(ks) == 0 {
 		return nil, nil, nil
 	}
-	keys := []string{s.keys.tickets(), s.keys.incidents(), s.keys.suggestions(), s.keys.suggestionSeq(), s.keys.claimDue()}
+	keys := []string{s.keys.tickets(), s.keys.incidents(), s.keys.suggestions(), s.keys.suggestionSeq(), s.keys.claimDue(), s.keys.resolveDue()}
 	args := []any{n, strings.ReplaceAll(unit, "|", "/"), ms(at), rule.Window.Milliseconds(), rule.Reports}
 	for _, k := range ks {
 		keys = append(keys, s.keys.outage(k.Key), s.keys.outageMark(k.Key), s.keys.incidentActive(k.Key))
@@ -174,38 +176,59 @@ type DeclareResult int
 // The outcomes of DeclareIncident.
 const (
 	Declared        DeclareResult = iota // a new incident
+	Joined                               // the outage's open incident took the reports
 	AlreadyDeclared                      // declared before: the incident it became
 	Dismissed                            // marked not related before
 )
 
+// Declaration is what DeclareIncident did.
+type Declaration struct {
+	Result     DeclareResult
+	Incident   *Incident   // nil when Dismissed
+	Suggestion *Suggestion // as read before the declaration
+	// Linked are the tickets linked by this declaration: the suggestion's,
+	// and the reports of the same outage since, that were still open.
+	Linked []int64
+}
+
 // DeclareIncident declares suggestion id an incident as user at time at,
-// linking its open tickets. One round trip after reading the suggestion.
-func (s *Store) DeclareIncident(ctx context.Context, id int64, user string, at time.Time) (DeclareResult, *Incident, *Suggestion, error) {
+// linking its open tickets and the reports of the outage since. If the
+// outage already has an open incident, they join it. One round trip after
+// reading the suggestion.
+func (s *Store) DeclareIncident(ctx context.Context, id int64, user string, at time.Time) (Declaration, error) {
 	sg, err := s.Suggestion(ctx, id)
 	if err != nil {
-		return 0, nil, nil, err
+		return Declaration{}, err
 	}
+	d := Declaration{Suggestion: sg}
 	res, err := s.declare.Run(ctx, s.rdb,
-		[]string{s.keys.suggestions(), s.keys.incidents(), s.keys.incidentSeq(), s.keys.tickets(), s.keys.claimDue(), s.keys.incidentActive(sg.Key)},
-		id, user, at.UTC().Format(time.RFC3339Nano)).Slice()
+		[]string{s.keys.suggestions(), s.keys.incidents(), s.keys.incidentSeq(), s.keys.tickets(), s.keys.claimDue(),
+			s.keys.resolveDue(), s.keys.incidentActive(sg.Key), s.keys.outage(sg.Key)},
+		id, user, at.UTC().Format(time.RFC3339Nano), callID()).Slice()
 	if err != nil {
-		return 0, nil, nil, fmt.Errorf("declare incident: %w", err)
+		return d, fmt.Errorf("declare incident: %w", err)
 	}
 	switch res[0] {
 	case int64(-1):
-		return 0, nil, nil, ticket.Errorf(ticket.NotFound, "That outage suggestion is gone.")
+		return d, ticket.Errorf(ticket.NotFound, "That outage suggestion is gone.")
 	case int64(-2):
-		sg, err := decodeSuggestion(fmt.Sprint(res[1]))
-		return Dismissed, nil, sg, err
+		d.Result = Dismissed
+		d.Suggestion, err = decodeSuggestion(fmt.Sprint(res[1]))
+		return d, err
 	}
-	inc, err := decodeIncident(fmt.Sprint(res[1]))
-	if err != nil {
-		return 0, nil, nil, err
+	if d.Incident, err = decodeIncident(fmt.Sprint(res[1])); err != nil {
+		return d, err
 	}
-	if res[0] == int64(2) {
-		return AlreadyDeclared, inc, sg, nil
+	d.Linked = numberList(fmt.Sprint(res[2]))
+	switch res[0] {
+	case int64(1):
+		d.Result = Declared
+	case int64(3):
+		d.Result = Joined
+	default:
+		d.Result = AlreadyDeclared
 	}
-	return Declared, inc, sg, nil
+	return d, nil
 }
 
 // DismissSuggestion marks suggestion id not related. It returns the
@@ -238,7 +261,7 @@ func (s *Store) ResolveIncident(ctx context.Context, n int64, user, note string,
 	res, err := s.resolveIncident.Run(ctx, s.rdb,
 		[]string{s.keys.incidents(), s.keys.tickets(), s.keys.events(), s.keys.claimDue(), s.keys.resolveDue(), s.keys.triageDue(),
 			s.keys.openIndex(), s.keys.claimedIndex(), s.keys.closed(), s.keys.incidentActive(inc.Key)},
-		n, user, at.UTC().Format(time.RFC3339Nano), ms(at), line, "resolved with "+ticket.FormatID(ticket.IncidentPrefix, n)).Slice()
+		n, user, at.UTC().Format(time.RFC3339Nano), ms(at), line, "resolved with "+ticket.FormatID(ticket.IncidentPrefix, n), callID()).Slice()
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("resolve incident %d: %w", n, err)
 	}
@@ -257,4 +280,12 @@ func (s *Store) ResolveIncident(ctx context.Context, n int64, user, note string,
 		closed = append(closed, t)
 	}
 	return inc, closed, res[0] == int64(2), nil
+}
+
+// callID names one call of a script, so a run that go-redis sends again
+// after losing its reply is told from a second, separate call.
+func callID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }

@@ -291,21 +291,23 @@ return 0
 
 // observeScript records one new report for outage grouping. If a declared
 // incident is open for one of its outage keys, the ticket is linked to it at
-// once (and taken off the escalation set). Otherwise the report joins each
-// key's window, and the first key to reach the threshold, from two or more
-// units, with no suggestion made in the window, becomes a suggestion. The
-// mark holds the time (ms) of a key's last suggestion, compared with the
-// caller's clock; its expiry only clears it away.
-// KEYS: tickets, incidents, suggestions, suggestion seq, claim due, then per
-// outage key: reports, mark, active incident.
+// once (and taken off the escalation and resolve-target sets). Otherwise the
+// report joins each key's window, and the first key to reach the threshold,
+// from two or more units, with no suggestion made in the window, becomes a
+// suggestion. A key's mark holds "ms:number:suggestion" of its last
+// suggestion: the time is compared with the caller's clock (the expiry only
+// clears it away), and the number lets a resent call return the suggestion
+// it made.
+// KEYS: tickets, incidents, suggestions, suggestion seq, claim due, resolve
+// due, then per outage key: reports, mark, active incident.
 // ARGV: number, unit, now ms, window ms, threshold, then per outage key:
 // key, label.
 // Returns {1, incident JSON} linked, {2, suggestion JSON} suggested, {0, empty}.
 const observeScript = `
 local n, unit, now, window, threshold = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local nk = (#KEYS - 5) / 3
+local nk = (#KEYS - 6) / 3
 for i = 0, nk - 1 do
-  local inc = redis.call('GET', KEYS[8 + 3 * i])
+  local inc = redis.call('GET', KEYS[9 + 3 * i])
   local ijs = inc and redis.call('HGET', KEYS[2], inc)
   if ijs then
     local I = cjson.decode(ijs)
@@ -316,17 +318,20 @@ for i = 0, nk - 1 do
         t['incident'] = tonumber(inc)
         t['rev'] = (t['rev'] or 0) + 1
         redis.call('HSET', KEYS[1], n, cjson.encode(t))
-        I['tickets'] = I['tickets'] .. ',' .. n
+        I['tickets'] = (I['tickets'] == '' and '' or I['tickets'] .. ',') .. n
         ijs = cjson.encode(I)
         redis.call('HSET', KEYS[2], inc, ijs)
         redis.call('ZREM', KEYS[5], n)
+        redis.call('ZREM', KEYS[6], n)
       end
       return {1, ijs}
     end
   end
 end
 for i = 0, nk - 1 do
-  local z, mark = KEYS[6 + 3 * i], KEYS[7 + 3 * i]
+  local z, mark = KEYS[7 + 3 * i], KEYS[8 + 3 * i]
+  local since, by, sid = string.match(redis.call('GET', mark) or '', '^(%d+):(%d+):(%d+)$')
+  if by == n then return {2, redis.call('HGET', KEYS[3], sid)} end
   redis.call('ZADD', z, now, n .. '|' .. unit)
   redis.call('ZREMRANGEBYSCORE', z, '-inf', '(' .. (now - window))
   redis.call('PEXPIRE', z, window)
@@ -338,11 +343,10 @@ for i = 0, nk - 1 do
     if u ~= '' and not units[u] then units[u] = true; nunits = nunits + 1 end
     first = first or tonumber(rs[j + 1])
   end
-  local since = tonumber(redis.call('GET', mark) or '')
-  if #tickets >= threshold and nunits >= 2 and not (since and now - since < window) then
-    -- One outage, one suggestion: every key of this report is marked.
-    for k = 0, nk - 1 do redis.call('SET', KEYS[7 + 3 * k], now, 'PX', window) end
+  if #tickets >= threshold and nunits >= 2 and not (since and now - tonumber(since) < window) then
     local id = redis.call('INCR', KEYS[4])
+    -- One outage, one suggestion: every key of this report is marked.
+    for k = 0, nk - 1 do redis.call('SET', KEYS[8 + 3 * k], now .. ':' .. n .. ':' .. id, 'PX', window) end
     local S = {id = id, key = ARGV[6 + 2 * i], label = ARGV[7 + 2 * i], tickets = table.concat(tickets, ','),
       units = nunits, first_ms = first, last_ms = now}
     local sjs = cjson.encode(S)
@@ -354,22 +358,47 @@ return {0, ''}
 `
 
 // declareScript declares a suggested outage an incident: it numbers it,
-// links the suggestion's tickets to it (taking them off the escalation set),
-// and makes it the open incident of its outage key, so new matching reports
-// are linked at once. Declaring twice returns the incident already declared.
-// KEYS: suggestions, incidents, incident seq, tickets, claim due, active
-// incident. ARGV: suggestion number, user, now (RFC 3339).
-// Returns {1, incident JSON} declared, {2, incident JSON} declared before,
-// {-2, suggestion JSON} marked not related, {-1, empty} no such suggestion.
+// links the suggestion's tickets and every report since in the key's window
+// (taking them off the escalation and resolve-target sets), and makes it the
+// open incident of its outage key, so new matching reports are linked at
+// once. If the key already has an open incident (an earlier suggestion of
+// the same outage was declared), the tickets join that one instead. A
+// resent call (the same call ID) returns what the first did.
+// KEYS: suggestions, incidents, incident seq, tickets, claim due, resolve
+// due, active incident, the key's reports.
+// ARGV: suggestion number, user, now (RFC 3339), call ID.
+// Returns {1, incident JSON, linked} declared, {3, incident JSON, linked}
+// joined the open incident, {2, incident JSON, empty} declared before,
+// {-2, suggestion JSON, empty} marked not related, {-1, empty, empty} no such
+// suggestion; linked lists the tickets linked now ("4,5,9").
 const declareScript = `
 local sjs = redis.call('HGET', KEYS[1], ARGV[1])
-if not sjs then return {-1, ''} end
+if not sjs then return {-1, '', ''} end
 local S = cjson.decode(sjs)
-if S['incident'] then return {2, redis.call('HGET', KEYS[2], S['incident'])} end
-if S['dismissed_by'] then return {-2, sjs} end
-local inc = redis.call('INCR', KEYS[3])
+if S['incident'] then
+  local ijs = redis.call('HGET', KEYS[2], S['incident'])
+  if S['call'] == ARGV[4] then
+    return {S['joined'] and 3 or 1, ijs, S['linked'] or ''}
+  end
+  return {2, ijs, ''}
+end
+if S['dismissed_by'] then return {-2, sjs, ''} end
+local I, inc, code
+local active = redis.call('GET', KEYS[7])
+local ajs = active and redis.call('HGET', KEYS[2], active)
+if ajs and cjson.decode(ajs)['status'] == 'open' then
+  I, inc, code = cjson.decode(ajs), tonumber(active), 3
+else
+  inc, code = redis.call('INCR', KEYS[3]), 1
+  I = {number = inc, status = 'open', key = S['key'], label = S['label'], tickets = '',
+    declared_by = ARGV[2], declared_at = ARGV[3], suggestion = S['id']}
+end
+local candidates = S['tickets']
+for _, m in ipairs(redis.call('ZRANGE', KEYS[8], 0, -1)) do
+  candidates = candidates .. ',' .. string.match(m, '^(%d+)')
+end
 local linked = {}
-for n in string.gmatch(S['tickets'], '%d+') do
+for n in string.gmatch(candidates, '%d+') do
   local js = redis.call('HGET', KEYS[4], n)
   if js then
     local t = cjson.decode(js)
@@ -378,18 +407,25 @@ for n in string.gmatch(S['tickets'], '%d+') do
       t['rev'] = (t['rev'] or 0) + 1
       redis.call('HSET', KEYS[4], n, cjson.encode(t))
       redis.call('ZREM', KEYS[5], n)
+      redis.call('ZREM', KEYS[6], n)
       table.insert(linked, n)
     end
   end
 end
-local I = {number = inc, status = 'open', key = S['key'], label = S['label'], tickets = table.concat(linked, ','),
-  declared_by = ARGV[2], declared_at = ARGV[3], suggestion = S['id']}
+if #linked > 0 then
+  I['tickets'] = (I['tickets'] == '' and '' or I['tickets'] .. ',') .. table.concat(linked, ',')
+end
 local ijs = cjson.encode(I)
 redis.call('HSET', KEYS[2], inc, ijs)
-redis.call('SET', KEYS[6], inc)
+redis.call('SET', KEYS[7], inc)
 S['incident'] = inc
+S['declared_by'] = ARGV[2]
+S['declared_at'] = ARGV[3]
+S['linked'] = table.concat(linked, ',')
+S['call'] = ARGV[4]
+if code == 3 then S['joined'] = true end
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(S))
-return {1, ijs}
+return {code, ijs, S['linked']}
 `
 
 // dismissScript marks a suggested outage not related.
@@ -411,25 +447,38 @@ return {1, sjs}
 
 // resolveIncidentScript resolves an open incident and every ticket linked
 // to it that is not closed, recording the note on each, and ends the
-// incident's hold on its outage key.
+// incident's hold on its outage key. A resent call (the same call ID)
+// returns what the first did.
 // KEYS: incidents, tickets, events, claim due, resolve due, triage due, open
 // index, claimed index, closed index, active incident.
 // ARGV: incident number, user, now (RFC 3339), now ms, event JSON line,
-// resolution.
+// resolution, call ID.
 // Returns {1, incident JSON, ticket JSON…} resolved with the tickets it
 // closed, {2, incident JSON} resolved before, {-1} no such incident.
 const resolveIncidentScript = indexLua + `
 local ijs = redis.call('HGET', KEYS[1], ARGV[1])
 if not ijs then return {-1, ''} end
 local I = cjson.decode(ijs)
-if I['status'] == 'resolved' then return {2, ijs} end
+local out = {1, ijs}
+if I['status'] == 'resolved' then
+  if I['call'] ~= ARGV[7] then return {2, ijs} end
+  for n in string.gmatch(I['tickets'], '%d+') do
+    local js = redis.call('HGET', KEYS[2], n)
+    if js then
+      local t = cjson.decode(js)
+      if t['resolved_at'] == ARGV[3] and t['resolution'] == ARGV[6] then table.insert(out, js) end
+    end
+  end
+  return out
+end
 I['status'] = 'resolved'
 I['resolved_by'] = ARGV[2]
 I['resolved_at'] = ARGV[3]
+I['call'] = ARGV[7]
 ijs = cjson.encode(I)
+out[2] = ijs
 redis.call('HSET', KEYS[1], ARGV[1], ijs)
 if redis.call('GET', KEYS[10]) == ARGV[1] then redis.call('DEL', KEYS[10]) end
-local out = {1, ijs}
 for n in string.gmatch(I['tickets'], '%d+') do
   local js = redis.call('HGET', KEYS[2], n)
   if js then

@@ -106,6 +106,21 @@ func TestOutageFromFirstReportToResolution(t *testing.T) {
 		}
 	}
 	h.postIn("C0INCIDENT", "*INC-1* (EHR / clinical applications) resolved by <@"+spec+">")
+
+	// Still broken for the OR: its ticket, linked when reported and so never
+	// posted to the team, is reopened and goes to the team on its own.
+	var fixed slackfake.Post
+	for _, p := range h.fake.Posts() {
+		if p.Channel == late.Channel && p.ThreadTS == late.TS && strings.Contains(p.Text, "INC-1 is fixed") {
+			fixed = p
+		}
+	}
+	reopen := h.press(fixed, "ticket_reopen", nurse(6))
+	h.eventually("the reopening is confirmed", func() bool { return responseTo(h, reopen.ResponseURL, "reopened") })
+	h.teamPost("C0APPS", ticket.FormatID("IT", tk.Number))
+	if tk := h.ticket(nurse(6)); tk.Status != ticket.StatusOpen || tk.Incident != 0 {
+		t.Errorf("reopened ticket: %s, incident %d; want open and on its own", tk.Status, tk.Incident)
+	}
 	if got := h.slash("/ticket", spec, "C0APPS", "resolve INC-1 again"); !strings.Contains(got, "INC-1 is already resolved") {
 		t.Errorf("resolving twice: %q", got)
 	}

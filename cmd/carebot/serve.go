@@ -173,6 +173,7 @@ func (a *app) serve(ctx context.Context) error {
 	}
 	cancel()
 	jctx, stopJobs := context.WithCancel(ctx)
+	wg.Go(func() { a.backfill(jctx) })
 	wg.Go(func() { a.watchInbox(jctx) })
 	wg.Go(func() { a.every(jctx, a.sweepEvery, "triage timeout sweep", a.handlers.SweepTriage) })
 	wg.Go(func() { a.every(jctx, a.sweepEvery, "escalation sweep", a.handlers.SweepEscalations) })
@@ -254,6 +255,20 @@ func (a *app) every(ctx context.Context, interval time.Duration, name string, jo
 		}
 		cancel()
 		a.jobRuns.Add(1)
+	}
+}
+
+// backfill puts tickets closed before the closed index existed onto it, once
+// per workspace, so summaries and retention see them.
+func (a *app) backfill(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	n, err := a.store.BackfillClosedIndex(ctx)
+	switch {
+	case err != nil:
+		a.log.WithError(err).Warn("closed tickets not indexed; the next start tries again")
+	case n > 0:
+		a.log.WithField("tickets", n).Info("closed tickets indexed for summaries and retention")
 	}
 }
 
