@@ -138,18 +138,23 @@ func (s *Store) ObserveReport(ctx context.Context, n int64, unit string, ks []Ou
 
 // OpenIncident returns the open incident holding one of the outage keys, or
 // nil: a report that matches one is linked to it rather than triaged.
+// One round trip.
 func (s *Store) OpenIncident(ctx context.Context, ks []OutageKey) (*Incident, error) {
-	for _, k := range ks {
-		n, err := s.rdb.Get(ctx, s.keys.incidentActive(k.Key)).Int64()
-		if err != nil {
-			continue // none for this key (or unreadable: the report is triaged as usual)
-		}
-		inc, err := s.Incident(ctx, n)
-		if err == nil && inc.Status == "open" {
-			return inc, nil
-		}
+	if len(ks) == 0 {
+		return nil, nil
 	}
-	return nil, nil
+	keys := []string{s.keys.incidents()}
+	for _, k := range ks {
+		keys = append(keys, s.keys.incidentActive(k.Key))
+	}
+	js, err := s.openIncident.Run(ctx, s.rdb, keys).Text()
+	if err != nil {
+		return nil, fmt.Errorf("open incident: %w", err)
+	}
+	if js == "" {
+		return nil, nil
+	}
+	return decodeIncident(js)
 }
 
 // Incident reads incident n. A missing one is a ticket.NotFound error.

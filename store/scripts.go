@@ -357,6 +357,18 @@ end
 return {0, ''}
 `
 
+// openIncidentScript returns the first open incident among the outage
+// keys' active incidents, or empty.
+// KEYS: incidents, then the keys' active incidents.
+const openIncidentScript = `
+for i = 2, #KEYS do
+  local inc = redis.call('GET', KEYS[i])
+  local ijs = inc and redis.call('HGET', KEYS[1], inc)
+  if ijs and cjson.decode(ijs)['status'] == 'open' then return ijs end
+end
+return ''
+`
+
 // declareScript declares a suggested outage an incident: it numbers it,
 // links the suggestion's tickets and every report since in the key's window
 // (taking them off the escalation and resolve-target sets), and makes it the

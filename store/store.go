@@ -20,7 +20,7 @@ type Store struct {
 
 	accept, done, leave, create, followUp, setReply, update, due, claim, resolve *redis.Script
 	retire, takeSummary, finishSummary, releaseSummary                           *redis.Script
-	observe, declare, dismiss, resolveIncident                                   *redis.Script
+	observe, declare, dismiss, resolveIncident, openIncident                     *redis.Script
 }
 
 // Options tune a Store. The zero value of a field picks its default.
@@ -76,6 +76,7 @@ func New(rdb redis.UniversalClient, teamID string, clk clock.Clock, opts Options
 		declare:         redis.NewScript(declareScript),
 		dismiss:         redis.NewScript(dismissScript),
 		resolveIncident: redis.NewScript(resolveIncidentScript),
+		openIncident:    redis.NewScript(openIncidentScript),
 	}, nil
 }
 
@@ -91,7 +92,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // trip (EVALSHA) rather than two.
 func (s *Store) Preload(ctx context.Context) error {
 	for _, sc := range []*redis.Script{s.accept, s.done, s.leave, s.create, s.followUp, s.setReply, s.update, s.due, s.claim, s.resolve,
-		s.retire, s.takeSummary, s.finishSummary, s.releaseSummary, s.observe, s.declare, s.dismiss, s.resolveIncident} {
+		s.retire, s.takeSummary, s.finishSummary, s.releaseSummary, s.observe, s.declare, s.dismiss, s.resolveIncident, s.openIncident} {
 		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
 			return fmt.Errorf("load script: %w", err)
 		}
