@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -249,5 +250,38 @@ func TestSecondSuggestionOfAnOutageJoinsItsIncident(t *testing.T) {
 	}
 	if inc, _ := s.Incident(ctx, d1.Incident.Number); len(inc.Tickets) != 4 {
 		t.Errorf("incident holds %v, want all four reports", inc.Tickets)
+	}
+}
+
+// BenchmarkObserveReportInAStorm measures counting one report towards an
+// outage when the window already holds many of the same (an EHR outage at
+// 07:00): the cost must not grow with them.
+func BenchmarkObserveReportInAStorm(b *testing.B) {
+	for _, held := range []int{0, 10000} {
+		b.Run(fmt.Sprintf("window=%d", held), func(b *testing.B) {
+			rdb, team := storetest.Redis(b)
+			s, err := store.New(rdb, team, clock.Real{}, store.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			rule := store.OutageRule{Window: time.Hour, Reports: 5}
+			ks := []store.OutageKey{{Key: "category:ehr", Label: "EHR"}, {Key: "system:epic", Label: "Epic"}}
+			at := time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC)
+			units := []string{"ED", "ICU", "4 West", "5 North"}
+			n := int64(0)
+			for range held {
+				n++
+				if _, _, err := s.ObserveReport(ctx, n, units[n%4], ks, at, rule); err != nil {
+					b.Fatal(err)
+				}
+			}
+			for b.Loop() {
+				n++
+				if _, _, err := s.ObserveReport(ctx, n, units[n%4], ks, at, rule); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

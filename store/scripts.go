@@ -335,15 +335,31 @@ for i = 0, nk - 1 do
   redis.call('ZADD', z, now, n .. '|' .. unit)
   redis.call('ZREMRANGEBYSCORE', z, '-inf', '(' .. (now - window))
   redis.call('PEXPIRE', z, window)
-  local rs = redis.call('ZRANGE', z, 0, -1, 'WITHSCORES')
-  local units, nunits, tickets, first = {}, 0, {}, nil
-  for j = 1, #rs, 2 do
-    local num, u = string.match(rs[j], '^(%d+)|(.*)$')
-    table.insert(tickets, num)
-    if u ~= '' and not units[u] then units[u] = true; nunits = nunits + 1 end
-    first = first or tonumber(rs[j + 1])
+  -- In a report storm the window holds thousands: read it only when a
+  -- suggestion is possible, and then only until a second unit shows (among
+  -- the newest 1,000, so one unit's storm costs a bounded read).
+  local count, several = redis.call('ZCARD', z), false
+  if count >= threshold and not (since and now - tonumber(since) < window) then
+    local seen, from = nil, 0
+    while not several and from < math.min(count, 1000) do
+      for _, m in ipairs(redis.call('ZREVRANGE', z, from, from + 99)) do
+        local u = string.match(m, '^%d+|(.*)$')
+        if u ~= '' then
+          if seen and u ~= seen then several = true; break end
+          seen = u
+        end
+      end
+      from = from + 100
+    end
   end
-  if #tickets >= threshold and nunits >= 2 and not (since and now - tonumber(since) < window) then
+  if several then
+    local rs = redis.call('ZRANGE', z, 0, -1, 'WITHSCORES')
+    local units, nunits, tickets, first = {}, 0, {}, tonumber(rs[2])
+    for j = 1, #rs, 2 do
+      local num, u = string.match(rs[j], '^(%d+)|(.*)$')
+      table.insert(tickets, num)
+      if u ~= '' and not units[u] then units[u] = true; nunits = nunits + 1 end
+    end
     local id = redis.call('INCR', KEYS[4])
     -- One outage, one suggestion: every key of this report is marked.
     for k = 0, nk - 1 do redis.call('SET', KEYS[8 + 3 * k], now .. ':' .. n .. ':' .. id, 'PX', window) end
