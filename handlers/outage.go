@@ -173,10 +173,17 @@ func (h *Handlers) onDeclareIncident(ctx context.Context, cb slack.InteractionCa
 		}
 	}
 	log.Info("incident declared")
-	h.notifyLinked(ctx, log, d.Linked, func(t *ticket.Ticket) (string, []slack.Block) {
+	h.notifyLinked(ctx, log, d.Linked, func(ctx context.Context, t *ticket.Ticket) (string, []slack.Block) {
+		if t.Status == ticket.StatusTriage {
+			// No more questions: the outage is known, and IT works it as one.
+			t.Status, t.UpdatedAt = ticket.StatusOpen, h.clock.Now()
+			ev := ticket.Event{At: t.UpdatedAt, Actor: cb.User.ID, Kind: ticket.EventRouted, Text: "part of " + incidentID(inc.Number)}
+			if err := h.store.Update(ctx, store.Change{Ticket: t, Events: []ticket.Event{ev}}); err != nil {
+				log.WithError(err).WithField("ticket", h.id(t.Number)).Warn("triage of a linked ticket not ended")
+			}
+		}
 		h.updateTeamPost(ctx, log, t, fmt.Sprintf(":rotating_light: Linked to *%s*.", incidentID(inc.Number)))
-		msg := h.knownIssue(inc.Number)
-		return msg, nil
+		return h.knownIssue(inc.Number), nil
 	})
 	verb := "declared"
 	if d.Result == store.Joined {
@@ -253,7 +260,7 @@ func (h *Handlers) resolveIncident(ctx context.Context, user, arg, rawNote strin
 		byNumber[t.Number], ns[i] = t, t.Number
 	}
 	status := fmt.Sprintf(":white_check_mark: Resolved with *%s* by <@%s> at %s.", incidentID(n), user, h.local(now))
-	h.notifyLinked(ctx, log, ns, func(t *ticket.Ticket) (string, []slack.Block) {
+	h.notifyLinked(ctx, log, ns, func(ctx context.Context, t *ticket.Ticket) (string, []slack.Block) {
 		h.updateTeamPost(ctx, log, t, status)
 		return h.resolution(t.Number, incidentID(n)+" is fixed", user, note)
 	})
@@ -261,10 +268,11 @@ func (h *Handlers) resolveIncident(ctx context.Context, user, arg, rawNote strin
 }
 
 // notifyLinked posts, in the background, a message to the requester of each
-// of tickets ns in their thread. It outlives the handler: the outbound
+// of tickets ns in their thread; message may also change the ticket, with
+// the background context it is given. It outlives the handler: the outbound
 // client paces posts per channel, so many reports from one intake channel
 // take about a second each.
-func (h *Handlers) notifyLinked(ctx context.Context, log logrus.FieldLogger, ns []int64, message func(*ticket.Ticket) (string, []slack.Block)) {
+func (h *Handlers) notifyLinked(ctx context.Context, log logrus.FieldLogger, ns []int64, message func(context.Context, *ticket.Ticket) (string, []slack.Block)) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), notifyTimeout)
 	h.background.Go(func() {
 		defer cancel()
@@ -275,7 +283,7 @@ func (h *Handlers) notifyLinked(ctx context.Context, log logrus.FieldLogger, ns 
 				log.WithError(err).WithField("ticket", h.id(n)).Warn("linked ticket not read; its requester is not told")
 				continue
 			}
-			text, blocks := message(t)
+			text, blocks := message(ctx, t)
 			opts := []slack.MsgOption{slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(text, false)}
 			if blocks != nil {
 				opts = append(opts, slack.MsgOptionBlocks(blocks...))

@@ -48,7 +48,11 @@ func TestOutageFromFirstReportToResolution(t *testing.T) {
 	// Five EHR reports from four units in four minutes.
 	var reports []slackfake.Message
 	for i, unit := range []string{"ED", "ICU", "4 West", "5 North", "ED"} {
-		m := h.fake.DM(nurse(i+1), "Epic won't let me log in on "+unit+", we can't chart")
+		text := "Epic won't let me log in on " + unit + ", we can't chart"
+		if unit == "4 West" {
+			text = "Epic keeps logging me out on 4 West" // asks whether care is affected
+		}
+		m := h.fake.DM(nurse(i+1), text)
 		h.replyTo(m)
 		reports = append(reports, m)
 		if i < 4 {
@@ -58,6 +62,16 @@ func TestOutageFromFirstReportToResolution(t *testing.T) {
 	suggestion := h.postIn("C0INCIDENT", "Possible outage: 5 reports of EHR / clinical applications from 4 units in 4 min")
 	if !strings.Contains(string(suggestion.Blocks), "Declare incident") || !strings.Contains(string(suggestion.Blocks), "Not related") {
 		t.Fatalf("suggestion has no Declare incident / Not related buttons: %s", suggestion.Blocks)
+	}
+
+	inTriage := 0
+	for i := range reports {
+		if h.ticket(nurse(i+1)).Status == ticket.StatusTriage {
+			inTriage++
+		}
+	}
+	if inTriage == 0 {
+		t.Fatal("no report is in triage, so ending triage at the declaration is not tested")
 	}
 
 	stranger := h.press(suggestion, "outage_declare", nurse(9))
@@ -70,6 +84,14 @@ func TestOutageFromFirstReportToResolution(t *testing.T) {
 			return h.countPosts(m.Channel, "known issue, tracked as *INC-1*") == 1
 		})
 	}
+	h.eventually("no linked ticket is left in triage", func() bool {
+		for i := range reports {
+			if tk := h.ticket(nurse(i + 1)); tk.Status != ticket.StatusOpen || tk.Incident != 1 {
+				return false
+			}
+		}
+		return true
+	})
 	again := h.press(suggestion, "outage_declare", spec)
 	h.eventually("a second press names the incident", func() bool { return responseTo(h, again.ResponseURL, "declared already, as *INC-1*") })
 
