@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/sirupsen/logrus"
 	"github.com/slack-go/slack"
 
 	"carebot/clock"
@@ -141,26 +142,11 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	conn := e.redis()
-	if conn.Embedded() {
-		return errors.New("export: REDIS_URL is not set, so there is nothing to read: without it carebot run keeps tickets in an in-memory Redis inside its own process. " +
-			"Set REDIS_URL (or REDIS_SENTINEL_ADDRS or REDIS_CLUSTER_ADDRS) to the Redis carebot run uses")
-	}
-	team, err := workspaceTeam(ctx, f.team, e)
-	if err != nil {
-		return err
-	}
-	// go-redis would print its dial errors too; the error below says it once.
-	redis.SetLogger(redisLog{e.logger(stderr)})
-	rdb, closeRedis, err := store.Open(conn)
+	st, team, closeRedis, err := openWorkspace(ctx, "export", f.team, e, e.logger(stderr))
 	if err != nil {
 		return err
 	}
 	defer closeRedis()
-	st, err := store.New(rdb, team, clock.Real{}, store.Options{})
-	if err != nil {
-		return err
-	}
 	n, err := writeExport(ctx, st, cfg, now, f, stdout)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
@@ -259,6 +245,33 @@ func parseTimePoint(s string, loc *time.Location, now time.Time) (time.Time, err
 		return time.Time{}, fmt.Errorf("%q is not a positive duration", s)
 	}
 	return now.Add(-d), nil
+}
+
+// openWorkspace opens the store of the workspace that the offline command
+// cmd reads: the Redis carebot run uses (an embedded one would be empty),
+// and the workspace --team names or auth.test tells.
+func openWorkspace(ctx context.Context, cmd, flagTeam string, e env, logger *logrus.Logger) (*store.Store, string, func() error, error) {
+	conn := e.redis()
+	if conn.Embedded() {
+		return nil, "", nil, fmt.Errorf("%s: REDIS_URL is not set, so there is nothing to read: without it carebot run keeps tickets in an in-memory Redis inside its own process. "+
+			"Set REDIS_URL (or REDIS_SENTINEL_ADDRS or REDIS_CLUSTER_ADDRS) to the Redis carebot run uses", cmd)
+	}
+	team, err := workspaceTeam(ctx, flagTeam, e)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	// go-redis would print its dial errors too; the caller's error says it once.
+	redis.SetLogger(redisLog{logger})
+	rdb, closeRedis, err := store.Open(conn)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	st, err := store.New(rdb, team, clock.Real{}, store.Options{})
+	if err != nil {
+		_ = closeRedis()
+		return nil, "", nil, err
+	}
+	return st, team, closeRedis, nil
 }
 
 // workspaceTeam returns the workspace whose tickets to read: the --team flag,

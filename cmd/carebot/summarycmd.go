@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 	"github.com/slack-go/slack"
 
 	"carebot/bot"
@@ -20,7 +19,6 @@ import (
 	"carebot/handlers"
 	"carebot/metrics"
 	"carebot/shift"
-	"carebot/store"
 )
 
 const summaryUsage = `Usage: carebot summary [--shift NAME] [--date YYYY-MM-DD] [--post] [--team T0123]
@@ -66,25 +64,12 @@ func summaryCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if f.post && e.SlackBotToken == "" {
 		return errors.New("summary --post: SLACK_BOT_TOKEN is required to post")
 	}
-	conn := e.redis()
-	if conn.Embedded() {
-		return errors.New("summary: REDIS_URL is not set, so there are no tickets to read; set it to the Redis carebot run uses")
-	}
-	team, err := workspaceTeam(ctx, f.team, e)
-	if err != nil {
-		return err
-	}
 	logger := e.logger(stderr)
-	redis.SetLogger(redisLog{logger})
-	rdb, closeRedis, err := store.Open(conn)
+	st, _, closeRedis, err := openWorkspace(ctx, "summary", f.team, e, logger)
 	if err != nil {
 		return err
 	}
 	defer closeRedis()
-	st, err := store.New(rdb, team, clock.Real{}, store.Options{})
-	if err != nil {
-		return err
-	}
 	httpClient := &http.Client{Timeout: 15 * time.Second}
 	api := slack.New(e.SlackBotToken, slack.OptionAPIURL(e.SlackAPIURL), slack.OptionHTTPClient(httpClient))
 	m := metrics.New(prometheus.NewRegistry())
