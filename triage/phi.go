@@ -107,6 +107,7 @@ func phiPass(text string, names []string, custom map[string]*regexp.Regexp, mark
 	r.tokenize(markers)
 	r.findSSN()
 	r.findMBI()
+	r.findLabelledMBI()
 	r.findPhone()
 	r.findMRN()
 	r.findDOB()
@@ -220,17 +221,17 @@ var phiWords = func() map[string]phiWord {
 	}{
 		{wSSN, "ssn ssns social ss"},
 		{wMRN, "mrn mrns"},
-		{wDOB, "dob dobs birthdate birthday bday born"},
+		{wDOB, "dob dobs birthdate birthday bday born nacimiento nacio"},
 		{wMonth, "jan january feb february mar march apr april may jun june jul july aug august sep sept september oct october nov november dec december"},
 		{wFiller, "is was of on no num nbr number security sec"},
-		{wPatient, "pt pts patient resident"},
-		{wKin, "pt pts patient patients resident residents family fam families daughter dtr dau daughters son sons wife husband husb hubby spouse mother mom mum father dad parent parents sister brother sibling caregiver guardian poa nok kin relative relatives grandson granddaughter grandchild grandma grandpa grandmother grandfather niece nephew aunt uncle partner fiance fiancee girlfriend boyfriend emergency neighbor"},
+		{wPatient, "pt pts patient resident paciente"},
+		{wKin, "pt pts patient patients resident residents family fam families daughter dtr dau daughters son sons wife husband husb hubby spouse mother mom mum father dad parent parents sister brother sibling caregiver guardian poa nok kin relative relatives grandson granddaughter grandchild grandma grandpa grandmother grandfather niece nephew aunt uncle partner hija hijo esposa esposo madre padre stepson stepdaughter grandparent fiance fiancee girlfriend boyfriend emergency neighbor"},
 		{wStaff, "me my mine i im our us we desk unit station office ext extension fax support helpdesk servicedesk hotline helpline vendor dept department pager work team switchboard operator charge nursing clinic"},
 		{wRole | wStaff, "rn lpn cna md np dr doctor nurse nurses physician hospitalist attending intern fellow manager supervisor director tech technician pharmacist therapist coordinator educator clerk secretary hus analyst engineer admin administrator staff colleague coworker provider scheduler registrar rep desk station office hire hired orientation onboarding trainee student employee"},
 		{wDept | wStaff, "pharmacy lab laboratory radiology registration admitting biomed security facilities engineering dietary nutrition kitchen billing finance hr payroll informatics epic cerner meditech dell hp citrix imprivata vocera omnicell pyxis zebra alaris microsoft cisco spectralink"},
 		{wCallback, "callback callbacks cb back reach contact"},
-		{wLead, "mr med medical chart encounter enc visit acct account fin csn har date birth d"},
-		{wTitle | wStop, "mr mrs ms mx miss"},
+		{wLead, "mr med medical chart encounter enc visit acct account fin csn har date birth d member policy subscriber insurance guarantor billing"},
+		{wTitle | wStop, "mr mrs ms mx miss mister sr sra srta señor señora"},
 		{wCode, "order orders ord case ticket tkt inc incident lot serial sn po invoice tag asset part model ref confirmation conf req requisition accession acc"},
 		{wCare, "bed beds bedside rm room rooms wristband wristbands armband armbands bracelet census discharged discharge admitted admit admission chart charts mychart portal tv meds med tray meal meals allergy allergies results vitals tele telemetry isolation interpreter visitor visitors preferred mrn dob ssn medicare insurance"},
 		{wPhoneWord, "phone cell mobile tel telephone ph number num contact call text callback cb home"},
@@ -295,6 +296,8 @@ type phiRun struct {
 	text  string
 	toks  []phiTok
 	spans []phiSpan
+	names []nameInfo // per token, filled as the name detector asks
+	caps  bool       // the message is written in capitals
 }
 
 func (r *phiRun) tokenize(markers []string) {
@@ -339,8 +342,12 @@ func (r *phiRun) tokenize(markers []string) {
 				r.toks = append(r.toks, phiTok{s: i, e: i + 3, kind: tokWord, w: phiLookup(text[i : i+3]), space: space, nl: nl})
 				t.s, t.space, t.nl = i+3, false, false
 			}
-			if ascii && t.digits == 0 {
-				t.w = phiLookup(text[t.s:t.e])
+			if t.digits == 0 {
+				if ascii {
+					t.w = phiLookup(text[t.s:t.e])
+				} else {
+					t.w = phiWords[strings.ToLower(text[t.s:t.e])]
+				}
 			}
 		}
 		r.toks = append(r.toks, t)
@@ -529,6 +536,38 @@ func (r *phiRun) findMBI() {
 	}
 }
 
+// findLabelledMBI finds a Medicare number after its label, valid or not: a
+// label makes it the patient's, and a mistyped one still identifies them.
+// "MBI 1EG4-TE5-MK7", "Medicare # 1AB2CD3EF45", "medicare id: 1eg4te5mk7".
+func (r *phiRun) findLabelledMBI() {
+	for i := range r.toks {
+		if !r.eq(i, "mbi") && !r.eq(i, "medicare") && !r.eq(i, "hicn") && !r.eq(i, "mbis") {
+			continue
+		}
+		j := i + 1
+		if r.eq(j, "id") || r.eq(j, "number") || r.eq(j, "no") || r.eq(j, "num") || r.eq(j, "nbr") {
+			j++
+		}
+		j = r.value(j)
+		if !r.word(j) {
+			continue
+		}
+		k, n, letters := j, 0, 0
+		for {
+			w := r.str(k)
+			n += len(w)
+			letters += len(w) - r.toks[k].digits
+			if !(r.punct(k+1, "-") && r.glued(k+1) && r.glued(k+2) && r.word(k+2)) {
+				break
+			}
+			k += 2
+		}
+		if digits := n - letters; digits >= 2 && letters >= 1 && 8 <= n && n <= 14 && r.free(j, k) {
+			r.add(j, k, phiMBI)
+		}
+	}
+}
+
 // phiValidMBI checks the CMS format: position 1 a digit 1-9; 2, 5, 8 and 9
 // letters; 3 and 6 letters or digits; 4, 7, 10 and 11 digits. The letters
 // exclude S, L, O, I, B and Z.
@@ -583,6 +622,15 @@ func (r *phiRun) findPhone() {
 			i = end
 			continue
 		}
+		// "daughter's cell 555-0134": seven digits count only when a
+		// relative or the patient is the nearest cue.
+		if end, ok := r.localPhoneAt(i); ok {
+			if lastKin > lastStaff || lastKin < 0 && lastStaff < 0 && r.kinAfter(end) {
+				r.add(i, end, phiPhone)
+			}
+			i = end
+			continue
+		}
 		switch {
 		case r.is(i, wKin):
 			lastKin = i
@@ -595,6 +643,36 @@ func (r *phiRun) findPhone() {
 			lastKin, lastStaff, callback = -1, -1, false
 		}
 	}
+}
+
+// localPhoneAt reports whether a seven-digit number without an area code
+// starts at token i: 555-0134, 555.0134, 555 0134.
+func (r *phiRun) localPhoneAt(i int) (int, bool) {
+	if !r.num(i, 3, 3) || r.str(i)[0] < '2' {
+		return 0, false
+	}
+	k, ok := r.part(i+1, "-.")
+	if !ok || !r.num(k, 4, 4) || !r.free(i, k) {
+		return 0, false
+	}
+	return k, true
+}
+
+// kinAfter reports whether a relative is named among the three words after
+// token end: "555-0134 (daughter)".
+func (r *phiRun) kinAfter(end int) bool {
+	for k, words := end+1, 0; k < len(r.toks) && words < 3; k++ {
+		if r.toks[k].nl || r.ender(k) {
+			return false
+		}
+		if r.word(k) {
+			if r.is(k, wKin) {
+				return true
+			}
+			words++
+		}
+	}
+	return false
 }
 
 // staffCue reports whether token i points to staff or IT: a staff word, "IT",
@@ -762,12 +840,35 @@ func (r *phiRun) mrnLabel(i int) int {
 		}
 	case r.word(i) && (r.str(i) == "FIN" || r.str(i) == "CSN" || r.str(i) == "HAR"):
 		return i + 1
-	case r.eq(i, "acct") || r.eq(i, "account"):
-		if r.patientNear(i) {
+	case r.eq(i, "acct") || r.eq(i, "account") || r.eq(i, "billing"):
+		// A patient's account unless the sentence is about a login.
+		if r.patientNear(i) || !r.loginNear(i) {
 			return i + 1
+		}
+	case r.eq(i, "member") || r.eq(i, "policy") || r.eq(i, "subscriber") || r.eq(i, "insurance") || r.eq(i, "guarantor"):
+		if numbered(i+1) || r.eq(i+1, "id") {
+			return i + 2
 		}
 	}
 	return -1
+}
+
+// loginNear reports whether the sentence around an account number at token i
+// is about a staff login or a vendor: "my acct # 40012345 is locked",
+// "account 40012345 for the vendor portal".
+func (r *phiRun) loginNear(i int) bool {
+	for k := i - 1; k >= 0 && k >= i-8 && !r.ender(k) && !r.toks[k+1].nl; k-- {
+		if r.is(k, wStaff) || r.eq(k, "user") || r.eq(k, "login") || r.eq(k, "employee") {
+			return true
+		}
+	}
+	for k := i + 1; k < len(r.toks) && k <= i+10 && !r.toks[k].nl && !r.ender(k); k++ {
+		if r.is(k, wStaff) || r.eq(k, "locked") || r.eq(k, "login") || r.eq(k, "password") || r.eq(k, "user") ||
+			r.eq(k, "vendor") || r.eq(k, "employee") || r.eq(k, "unlock") {
+			return true
+		}
+	}
+	return false
 }
 
 // patientNear reports whether a patient word is in the sentence before token
@@ -841,10 +942,68 @@ func (r *phiRun) findDOB() {
 		if j < 0 {
 			continue
 		}
-		if s, e, ok := r.dateAt(r.value(j)); ok && r.free(s, e) {
+		if s, e, ok := r.dateAt(r.dobValue(j)); ok && r.free(s, e) {
 			r.add(s, e, phiDOB)
 		}
 	}
+	// A date next to a patient, without a label: "pt garcia 3/4/51",
+	// "Lopez, Maria (04/12/1987)". The date of a visit or an admission is an
+	// identifier too.
+	for i := range r.toks {
+		if r.toks[i].digits == 0 && !r.is(i, wMonth) {
+			continue
+		}
+		s, e, ok := r.dateAt(i)
+		if !ok || !r.free(s, e) {
+			continue
+		}
+		if near := r.patientBefore(s); near > 0 && (near <= 3 || r.dateHasYear(s, e)) {
+			r.add(s, e, phiDOB)
+		}
+	}
+}
+
+// dobValue returns the first token from i on that is not filler between a
+// birth-date label and its value: "DOB: 3/4/51", "DOB on band is 3/4/51",
+// "DOB listed as 3/4/51".
+func (r *phiRun) dobValue(i int) int {
+	for n := 0; n < 6; n++ {
+		switch {
+		case r.punct(i, ":#-=.,("), r.is(i, wFiller):
+		case r.word(i) && dobFiller[strings.ToLower(r.str(i))]:
+		default:
+			return i
+		}
+		i++
+	}
+	return i
+}
+
+var dobFiller = map[string]bool{
+	"band": true, "wristband": true, "armband": true, "chart": true, "screen": true, "label": true,
+	"says": true, "shows": true, "reads": true, "listed": true, "as": true, "the": true, "should": true,
+	"be": true, "wrong": true, "entered": true, "printed": true, "showing": true, "es": true, "de": true,
+}
+
+// dateHasYear reports whether the date at tokens s to e has a year.
+func (r *phiRun) dateHasYear(s, e int) bool {
+	return e-s >= 4 || s == e && r.num(s, 6, 8) || e > s && r.num(e, 4, 4) || r.punct(e-1, "'")
+}
+
+// patientBefore returns how many tokens before token i, within its sentence
+// and at most eight back, a patient, a relative, a title or a redacted name
+// is; 0 when none is.
+func (r *phiRun) patientBefore(i int) int {
+	for k := i - 1; k >= 0 && k >= i-8; k-- {
+		if r.ender(k) || r.toks[k+1].nl {
+			return 0
+		}
+		if r.patientLabel(k) || r.kin(k) ||
+			r.toks[k].kind == tokMarker && strings.HasPrefix(r.text[r.toks[k].s:], phiTypes[phiName].marker) {
+			return i - k
+		}
+	}
+	return 0
 }
 
 // dateAt reports whether a date starts at token j: 3/14/1952, 03-14-52,
@@ -964,51 +1123,6 @@ func phiAtoi(s string) int {
 	return n
 }
 
-// findName finds one or two capitalised words after a patient label ("pt John
-// Smith", "patient Garcia", "pt name: Smith, John") or a title ("Mrs. Lee in
-// 412"). A title counts only in a message about a patient, and not when a
-// staff role is next to it ("charge nurse Ms. Kim", "Ms. Johnson from
-// pharmacy"). Lower-case names are not
-// found: the stoplist would have to hold the language.
-func (r *phiRun) findName() {
-	care := -1 // whether the message speaks of a patient; -1 until needed
-	for i := 0; i < len(r.toks); i++ {
-		title := r.title(i)
-		if !title && !r.patientLabel(i) {
-			continue
-		}
-		if title && care < 0 {
-			care = 0
-			if r.patientContext() {
-				care = 1
-			}
-		}
-		if title && care == 0 {
-			continue
-		}
-		j := i + 1
-		if r.punct(j, ".") && r.glued(j) {
-			j++
-		}
-		s, e, ok := r.nameAt(r.nameStart(j))
-		if !ok || title && r.staffTitle(i, e) {
-			continue
-		}
-		r.add(s, e, phiName)
-		if r.eq(i, "pts") { // "pts Smith and Jones"
-			for r.punct(e+1, ",&") || r.eq(e+1, "and") {
-				s2, e2, ok := r.nameAt(e + 2)
-				if !ok {
-					break
-				}
-				r.add(s2, e2, phiName)
-				e = e2
-			}
-		}
-		i = e
-	}
-}
-
 // patientContext reports whether the message speaks of a patient: a patient
 // or family word, a care word (bed, wristband, census), or "in 412".
 func (r *phiRun) patientContext() bool {
@@ -1025,126 +1139,31 @@ func (r *phiRun) title(i int) bool {
 		return false
 	}
 	switch r.str(i) {
-	case "Mr", "Mrs", "Ms", "Mx", "Miss":
+	case "Mr", "Mrs", "Ms", "Mx", "Miss", "Sr", "Sra", "Srta", "Señor", "Señora", "Mister":
 		return true
+	case "mr", "mrs", "sra", "señora", "señor":
+		return true
+	case "ms", "mx":
+		// "ms" is also milliseconds: only before a capitalised word.
+		return r.punct(i+1, ".") || r.info(i+1).shape == shapeTitle
+	case "MR", "MRS", "MS", "MISS":
+		return r.caps || r.info(i+1).shape == shapeCaps
 	}
 	return false
 }
 
-// patientLabel reports whether token i is "pt", "pts", "patient" or
-// "resident"; "PT" is physical therapy.
+// patientLabel reports whether token i is "pt", "pts", "patient",
+// "paciente" or "resident"; "PT" is physical therapy unless the whole
+// message is in capitals.
 func (r *phiRun) patientLabel(i int) bool {
 	if !r.is(i, wPatient) {
 		return false
 	}
+	if r.eq(i-1, "test") || r.eq(i-1, "dummy") || r.eq(i-1, "fake") || r.eq(i-1, "training") {
+		return false // a test patient in a training environment
+	}
 	s := r.str(i)
-	return len(s) > 3 || strings.ContainsAny(s, "abcdefghijklmnopqrstuvwxyz")
-}
-
-// nameStart skips what may sit between a label and a name: "pt: ", "pt's name
-// is ", "patient named ".
-func (r *phiRun) nameStart(j int) int {
-	if r.punct(j, "'") && r.glued(j) && r.eq(j+1, "s") && r.glued(j+1) {
-		j += 2
-	}
-	named := false
-	for n := 0; n < 4; n++ {
-		switch {
-		case r.punct(j, ":-,="):
-		case r.eq(j, "name") || r.eq(j, "named") || r.eq(j, "nm"):
-			named = true
-		case named && r.eq(j, "is"):
-		default:
-			return j
-		}
-		j++
-	}
-	return j
-}
-
-// nameAt reports whether a name starts at token j: "Garcia", "John Smith",
-// "John A. Smith", "Smith, John", "SMITH, JOHN", "O'Brien", "Smith-Jones".
-func (r *phiRun) nameAt(j int) (int, int, bool) {
-	e, ok := r.nameWord(j)
-	caps := false
-	if !ok {
-		if e, ok = r.capsWord(j); !ok || !r.punct(e+1, ",") || !r.glued(e+1) {
-			return 0, 0, false
-		}
-		caps = true
-	}
-	if k := e + 2; r.punct(e+1, ",") && r.glued(e+1) && r.word(k) && !r.toks[k].nl {
-		if e2, ok := r.nameWord(k); ok {
-			return j, e2, true
-		}
-		if e2, ok := r.capsWord(k); ok {
-			return j, e2, true
-		}
-		return j, e, !caps
-	}
-	k := e + 1
-	if !r.word(k) || !r.toks[k].space || r.toks[k].nl {
-		return j, e, true
-	}
-	if s := r.str(k); len(s) == 1 && 'A' <= s[0] && s[0] <= 'Z' { // a middle initial
-		m := k + 1
-		if r.punct(m, ".") && r.glued(m) {
-			m++
-		}
-		if e2, ok := r.nameWord(m); ok && r.toks[m].space {
-			return j, e2, true
-		}
-	}
-	if e2, ok := r.nameWord(k); ok {
-		return j, e2, true
-	}
-	return j, e, true
-}
-
-// nameWord reports whether token j starts a capitalised word that is not in
-// the stoplist, joined perhaps to others by hyphens or apostrophes. It returns
-// the last token.
-func (r *phiRun) nameWord(j int) (int, bool) {
-	whole := r.capital(j, 2)
-	single := !whole && r.capital(j, 1) && r.punct(j+1, "'") // O'Brien, D'Angelo
-	if !single && !whole {
-		return 0, false
-	}
-	e := j
-	for r.punct(e+1, "-'") && r.glued(e+1) && r.glued(e+2) && r.capital(e+2, 2) {
-		e += 2
-	}
-	if e == j && single {
-		return 0, false
-	}
-	return e, true
-}
-
-// capital reports whether token j is a word of at least min letters, the first
-// upper case and some other lower case, not in the stoplist.
-func (r *phiRun) capital(j, min int) bool {
-	if !r.word(j) || r.toks[j].digits > 0 || r.toks[j].w&wStop != 0 {
-		return false
-	}
-	s := r.str(j)
-	first, n := utf8.DecodeRuneInString(s)
-	if !unicode.IsUpper(first) {
-		return false
-	}
-	if len(s) == n {
-		return min <= 1
-	}
-	return strings.IndexFunc(s[n:], unicode.IsLower) >= 0
-}
-
-// capsWord reports whether token j is an upper-case word of two letters or
-// more, not in the stoplist ("SMITH").
-func (r *phiRun) capsWord(j int) (int, bool) {
-	if !r.word(j) || r.toks[j].digits > 0 || r.toks[j].w&wStop != 0 {
-		return 0, false
-	}
-	s := r.str(j)
-	return j, len(s) >= 2 && strings.IndexFunc(s, func(c rune) bool { return !unicode.IsUpper(c) }) < 0
+	return len(s) > 3 || r.caps || strings.ContainsAny(s, "abcdefghijklmnopqrstuvwxyz")
 }
 
 // staffTitle reports whether the title at token i, whose name ends at token e,
@@ -1154,9 +1173,9 @@ func (r *phiRun) staffTitle(i, e int) bool {
 	if r.is(i-1, wRole) {
 		return true
 	}
-	for k, words := e+1, 0; k < len(r.toks) && words < 3; k++ {
+	for k, words := e+1, 0; k < len(r.toks) && words < 4; k++ {
 		t := r.toks[k]
-		if t.nl || t.kind == tokMarker || t.kind == tokWord && t.digits > 0 {
+		if t.nl || t.kind == tokMarker {
 			break
 		}
 		if t.kind == tokPunct {
@@ -1167,9 +1186,9 @@ func (r *phiRun) staffTitle(i, e int) bool {
 		}
 		words++
 		switch {
-		case t.w&wKin != 0:
+		case t.w&wKin != 0 || t.w&wCare != 0:
 			return false
-		case t.w&wRole != 0:
+		case t.w&wRole != 0 || r.staffCue(k) && t.digits > 0:
 			return true
 		case (r.eq(k, "from") || r.eq(k, "in") || r.eq(k, "at") || r.eq(k, "with") || r.eq(k, "of")) &&
 			(r.is(k+1, wDept) || r.word(k+1) && r.str(k+1) == "IT"):

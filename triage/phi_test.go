@@ -340,7 +340,8 @@ func TestRedactPatientNames(t *testing.T) {
 		{"Mr. Patel in IT", ""},
 		{"Ms. Kim RN", ""},
 		{"pt ED", ""},
-		{"pt SMITH", ""}, // capitals alone are too often acronyms
+		{"pt SMITH", "NAME:1"}, // a family name in the name data
+		{"pt NPO", ""},         // capitals not in the name data are acronyms
 	})
 }
 

@@ -1,0 +1,643 @@
+package triage
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Patient names are found for recall (DESIGN.md §7), the way de-identifiers
+// that reach high recall on clinical text work: a word is judged by what
+// surrounds it and by what is known about it, not by one list of phrasings.
+//
+//   - Patient cues open a slot where the next name-shaped words are a name, in
+//     any case: "pt", "patient", a title (Mrs, Sr.), a relative ("daughter"),
+//     "name" ("pt name is", "name on the band is"), a wristband or screen that
+//     shows something.
+//   - Weaker cues need the word to look like a name too: charting or ordering
+//     on or for someone, a name just before an MRN or a date of birth, a name
+//     just before "in 412".
+//   - Anywhere, "First Last" is a name when the first word is a given name in
+//     public name data and the second is a family name or an unknown word;
+//     "LAST, FIRST" likewise.
+//   - A word is safe when it is clinical, IT or carebot vocabulary; a common
+//     English word is a name only when it is written like one and the name
+//     data knows it ("Mrs Young", "Rose Baker"). A word in no list, next to a
+//     patient cue, is redacted: a false alarm costs a word, a miss is a
+//     disclosure.
+//   - Staff are not patients: a name after a role or title (Dr., RN, "charge
+//     nurse"), before one ("Kim RN", "Lee from pharmacy"), after "I'm" or "this
+//     is", or in a sign-off is kept.
+
+// nameStrength is how sure a cue makes the words after it.
+type nameStrength uint8
+
+const (
+	nameMedium nameStrength = iota // the word must look like a name too
+	nameStrong                     // any name-shaped word that is not safe
+)
+
+// nameShape is how a word is written.
+type nameShape uint8
+
+const (
+	shapeNone  nameShape = iota // not a word a name can be
+	shapeLower                  // maria
+	shapeTitle                  // Maria, McAllister
+	shapeCaps                   // MARIA
+)
+
+// nameInfo is what the name detector knows of one token.
+type nameInfo struct {
+	shape nameShape
+	lex   lexWord
+	safe  bool // vocabulary that is never a name
+	done  bool // computed
+}
+
+// info returns what the name detector knows of token i.
+func (r *phiRun) info(i int) nameInfo {
+	if i < 0 || i >= len(r.toks) {
+		return nameInfo{}
+	}
+	if r.names == nil {
+		r.names = make([]nameInfo, len(r.toks))
+	}
+	n := &r.names[i]
+	if n.done {
+		return *n
+	}
+	n.done = true
+	t := r.toks[i]
+	if t.kind != tokWord || t.digits > 0 {
+		return *n
+	}
+	s := r.str(i)
+	n.shape = wordShape(s, r.caps)
+	n.lex = lexLookup(s)
+	n.safe = t.w != 0 || n.lex&lexSafe != 0 || knownLower(s)
+	return *n
+}
+
+// knownLower reports whether triage's own vocabulary (categories, signals,
+// systems) has the word.
+func knownLower(s string) bool {
+	var buf [24]byte
+	if len(s) > len(buf) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return isKnownWord(string(buf[:len(s)]))
+}
+
+// wordShape reads how s is written. In a message written all in capitals,
+// capitals say nothing, so such a word counts as written like a name.
+func wordShape(s string, capsMessage bool) nameShape {
+	first, n := utf8.DecodeRuneInString(s)
+	if !unicode.IsLetter(first) {
+		return shapeNone
+	}
+	if !unicode.IsUpper(first) {
+		return shapeLower
+	}
+	if n == len(s) {
+		return shapeTitle
+	}
+	if strings.IndexFunc(s[n:], unicode.IsLower) >= 0 {
+		return shapeTitle
+	}
+	if capsMessage {
+		return shapeTitle
+	}
+	return shapeCaps
+}
+
+// capsMessage reports whether the text is written in capitals: four words or
+// more and no lower-case letter.
+func capsMessage(text string) bool {
+	words := 0
+	for _, f := range strings.Fields(text) {
+		if strings.IndexFunc(f, unicode.IsLower) >= 0 {
+			return false
+		}
+		if strings.IndexFunc(f, unicode.IsLetter) >= 0 {
+			words++
+		}
+	}
+	return words >= 4
+}
+
+// namePart reports whether the word at token j can be part of a name given
+// the strength of the cue before it, and returns its last token: hyphens and
+// apostrophes join parts ("Smith-Jones", "O'Neil", "Al-Sayed").
+func (r *phiRun) namePart(j int, strength nameStrength) (int, bool) {
+	if !r.word(j) || r.toks[j].digits > 0 {
+		return 0, false
+	}
+	e := j
+	for r.punct(e+1, "-'’") && r.glued(e+1) && r.glued(e+2) && r.word(e+2) && r.toks[e+2].digits == 0 {
+		if r.punct(e+1, "'’") && contraction(r.str(e+2)) {
+			break
+		}
+		e += 2
+	}
+	ok := false
+	for k := j; k <= e; k += 2 {
+		if r.namelike(k, strength, e > j) {
+			ok = true
+		} else if e == j || r.info(k).safe && !r.short(k) {
+			return 0, false
+		}
+	}
+	return e, ok
+}
+
+// short reports whether token k is one or two letters ("O" of O'Neil, "Al").
+func (r *phiRun) short(k int) bool { return r.toks[k].e-r.toks[k].s <= 2 }
+
+// contraction reports whether s follows an apostrophe in a contraction or a
+// possessive: "can't", "pt's", "I'm".
+func contraction(s string) bool {
+	switch strings.ToLower(s) {
+	case "s", "t", "m", "re", "ve", "ll", "d":
+		return true
+	}
+	return false
+}
+
+// namelike judges one word. joined is true inside "Smith-Jones".
+func (r *phiRun) namelike(k int, strength nameStrength, joined bool) bool {
+	n := r.info(k)
+	if n.shape == shapeNone || n.safe {
+		return false
+	}
+	letters := utf8.RuneCountInString(r.str(k))
+	if letters < 2 {
+		return joined && n.shape != shapeLower // the O of O'Neil
+	}
+	named := n.lex&(lexFirst|lexLast) != 0
+	capital := n.shape == shapeTitle || n.shape == shapeCaps
+	switch {
+	case n.shape == shapeCaps && letters <= 3 && !named:
+		return false // an acronym: NPO, CHF
+	case named && n.lex&lexCommon != 0:
+		return capital // "Mrs Young", but "pt young and confused"
+	case named:
+		return true
+	case n.lex&lexKnown != 0:
+		// An English word that is not a name: only a rare one written like
+		// a name, after a strong cue.
+		return strength == nameStrong && n.shape == shapeTitle && n.lex&lexCommon == 0
+	}
+	// In no list: a name from data the lists lack, or a typo.
+	return strength == nameStrong || capital || letters >= 4
+}
+
+// nameParticles join the parts of a family name: "de la Cruz", "van der Berg".
+var nameParticles = map[string]bool{
+	"de": true, "del": true, "della": true, "la": true, "le": true, "da": true, "das": true, "do": true,
+	"dos": true, "du": true, "di": true, "van": true, "von": true, "der": true, "den": true, "ter": true,
+	"bin": true, "ibn": true, "bint": true, "al": true, "el": true, "ben": true, "st": true, "y": true,
+}
+
+// readName reads a name starting at token j: up to four parts with particles
+// and middle initials between them, or "LAST, FIRST". It returns the first and
+// last token.
+func (r *phiRun) readName(j int, strength nameStrength) (int, int, bool) {
+	e, ok := r.namePart(j, strength)
+	if !ok {
+		return 0, 0, false
+	}
+	for parts := 1; parts < 4; parts++ {
+		k := e + 1
+		if !r.word(k) || !r.toks[k].space || r.toks[k].nl {
+			// "LAST, FIRST": a comma glued to the first part.
+			if parts == 1 && r.punct(k, ",") && r.glued(k) && r.word(k+1) && !r.toks[k+1].nl {
+				if e2, ok := r.namePart(k+1, strength); ok && r.lastFirst(j, k+1) {
+					e = e2
+					continue
+				}
+			}
+			break
+		}
+		// a middle initial: "John A. Smith"
+		if s := r.str(k); utf8.RuneCountInString(s) == 1 && r.info(k).shape == shapeTitle {
+			m := k + 1
+			if r.punct(m, ".") && r.glued(m) {
+				m++
+			}
+			if e2, ok := r.namePart(m, strength); ok && r.toks[m].space {
+				e = e2
+				continue
+			}
+			break
+		}
+		// particles: "de la Cruz"
+		m := k
+		for p := 0; p < 2 && nameParticles[strings.ToLower(r.str(m))] && r.word(m+1) && r.toks[m+1].space && !r.toks[m+1].nl; p++ {
+			m++
+		}
+		if m > k {
+			if e2, ok := r.namePart(m, strength); ok && r.info(m).shape != shapeLower || ok && r.info(j).shape == shapeLower {
+				e = e2
+				continue
+			}
+			break
+		}
+		e2, ok := r.namePart(k, strength)
+		if !ok {
+			break
+		}
+		e = e2
+	}
+	return j, e, true
+}
+
+// lastFirst reports whether "X, Y" at tokens a and b reads as a family name
+// and a given name: the same shape, and one of them in the name data.
+func (r *phiRun) lastFirst(a, b int) bool {
+	x, y := r.info(a), r.info(b)
+	if x.shape != y.shape {
+		return false
+	}
+	return x.lex&lexLast != 0 || y.lex&lexFirst != 0 || x.lex&lexKnown == 0 && y.lex&lexKnown == 0
+}
+
+// findName finds patient names (see the comment at the top of this file).
+func (r *phiRun) findName() {
+	r.caps = capsMessage(r.text)
+	context := -1 // whether the message speaks of a patient; -1 until needed
+	for i := 0; i < len(r.toks); i++ {
+		if r.toks[i].kind == tokMarker {
+			r.afterMarker(i)
+			continue
+		}
+		if !r.word(i) {
+			continue
+		}
+		if j, strength, ok := r.nameCue(i); ok {
+			if _, e, ok := r.readName(j, strength); ok && r.title(i) && r.staffTitle(i, e) {
+				i = e // a member of staff: "charge nurse Ms. Kim"
+				continue
+			}
+			if s, e, ok := r.readName(j, strength); ok && !(strength == nameMedium && r.staffAround(s, e)) {
+				r.add(s, e, phiName)
+				e = r.nameList(i, e, strength)
+				i = e
+				continue
+			}
+		}
+		r.nameBefore(i)
+		if context < 0 {
+			context = 0
+			if r.patientContext() {
+				context = 1
+			}
+		}
+		if s, e, ok := r.firstLast(i, context == 1); ok {
+			r.add(s, e, phiName)
+			i = e
+		}
+	}
+}
+
+// nameList continues "pts Martinez and Lopez" after the first name.
+func (r *phiRun) nameList(cue, e int, strength nameStrength) int {
+	if !r.eq(cue, "pts") && !r.eq(cue, "patients") {
+		return e
+	}
+	for r.punct(e+1, ",&") || r.eq(e+1, "and") {
+		s2, e2, ok := r.readName(e+2, strength)
+		if !ok {
+			break
+		}
+		r.add(s2, e2, phiName)
+		e = e2
+	}
+	return e
+}
+
+// nameCue reports whether token i opens a name slot, and returns where the
+// name would start and how strong the cue is.
+func (r *phiRun) nameCue(i int) (int, nameStrength, bool) {
+	switch {
+	case r.patientLabel(i):
+		j := i + 1
+		if r.punct(j, ".") && r.glued(j) {
+			j++
+		}
+		if r.punct(j, "'’") && r.glued(j) && r.eq(j+1, "s") {
+			j += 2
+			if r.kin(j) {
+				return r.nameStart(j + 1), nameStrong, true
+			}
+		}
+		return r.nameStart(j), nameStrong, true
+	case r.title(i):
+		j := i + 1
+		if r.punct(j, ".") && r.glued(j) {
+			j++
+		}
+		return j, nameStrong, true
+	case r.kin(i):
+		j := i + 1
+		if r.punct(j, "'’") && r.glued(j) && r.eq(j+1, "s") {
+			return 0, 0, false // "daughter's phone"
+		}
+		return r.nameStart(j), nameStrong, true
+	case r.nameLabel(i):
+		return r.nameStart(i), nameStrong, true
+	case r.shows(i):
+		return r.nameStart(i + 1), nameStrong, true
+	case r.acting(i):
+		return i + 2, nameMedium, true
+	}
+	return 0, 0, false
+}
+
+// kin reports whether token i names a relative: "daughter", "wife", "hija".
+func (r *phiRun) kin(i int) bool {
+	if !r.is(i, wKin) || r.is(i, wPatient) {
+		return false
+	}
+	switch strings.ToLower(r.str(i)) {
+	case "patients", "residents", "family", "fam", "families", "emergency", "relatives", "parents", "kin", "nok":
+		return false
+	}
+	return true
+}
+
+// nameLabel reports whether token i is "name" used of a person other than
+// the writer or a device: "pt name", "name on the band is", "showing name".
+func (r *phiRun) nameLabel(i int) bool {
+	if !r.eq(i, "name") && !r.eq(i, "names") && !r.eq(i, "nombre") {
+		return false
+	}
+	switch p := strings.ToLower(r.prevWord(i)); p {
+	case "my", "user", "your", "his", "printer", "computer", "device", "host", "file", "folder", "drive",
+		"share", "network", "display", "domain", "server", "queue", "account", "login", "screen", "first", "last", "last,", "middle":
+		return false
+	}
+	return !r.eq(i+1, "of") && !r.eq(i+1, "field") && !r.eq(i+1, "badge")
+}
+
+// prevWord returns the word before token i, or "".
+func (r *phiRun) prevWord(i int) string {
+	if r.word(i - 1) {
+		return r.str(i - 1)
+	}
+	return ""
+}
+
+// shows reports whether token i is a wristband, label or screen showing
+// something: "band says", "screen showing", "label printed with".
+func (r *phiRun) shows(i int) bool {
+	if !r.word(i) {
+		return false
+	}
+	switch strings.ToLower(r.str(i)) {
+	case "says", "shows", "showing", "reads", "displays", "displaying", "lists", "listing":
+	default:
+		return false
+	}
+	switch strings.ToLower(r.prevWord(i)) {
+	case "wristband", "band", "armband", "bracelet", "label", "labels", "sticker", "screen", "banner", "header", "board", "whiteboard", "it", "chart", "still", "tracker":
+		return true
+	}
+	return false
+}
+
+// acting reports whether tokens i and i+1 are charting or ordering on or for
+// someone: "chart on", "orders for", "labels for", "scan for".
+func (r *phiRun) acting(i int) bool {
+	if !r.eq(i+1, "on") && !r.eq(i+1, "for") && !r.eq(i+1, "under") {
+		return false
+	}
+	switch strings.ToLower(r.str(i)) {
+	case "chart", "charting", "document", "documenting", "order", "orders", "ordering", "admit", "admitting",
+		"discharge", "discharging", "scan", "scanning", "print", "printing", "label", "labels", "band", "bands",
+		"wristband", "wristbands", "results", "meds", "med", "note", "notes", "register", "registering",
+		"transfer", "transferring", "armband", "sticker", "stickers", "paperwork", "consent", "allergies", "vitals":
+		return true
+	}
+	return false
+}
+
+// nameStart skips what may sit between a cue and a name: "pt: ", "pt name is
+// ", "patient named ", "name on the band is ".
+func (r *phiRun) nameStart(j int) int {
+	for n := 0; n < 6; n++ {
+		switch {
+		case r.punct(j, ":-,=(\"“"):
+		case r.word(j) && nameFiller[strings.ToLower(r.str(j))]:
+		default:
+			return j
+		}
+		j++
+	}
+	return j
+}
+
+// nameFiller may sit between a cue and the name it introduces.
+var nameFiller = map[string]bool{
+	"name": true, "named": true, "nm": true, "is": true, "was": true, "called": true, "as": true,
+	"on": true, "the": true, "wristband": true, "band": true, "armband": true, "label": true,
+	"screen": true, "says": true, "shows": true, "reads": true, "showing": true, "listed": true,
+	"es": true, "se": true, "llama": true, "nombre": true, "del": true, "paciente": true,
+}
+
+// nameBefore finds a name just before a patient identifier's label or
+// replacement, or just before "in 412": "for Jane Okafor, MRN", "(Maria Lopez)
+// MRN", "maria gonzalez in 412". Token i is the anchor.
+func (r *phiRun) nameBefore(i int) {
+	k := i - 1
+	switch {
+	case r.identifierLabel(i):
+		for n := 0; n < 2 && r.punct(k, ",()-:/"); n++ {
+			k--
+		}
+	case r.eq(i, "in") || r.eq(i, "en"):
+		m := i + 1
+		if r.eq(m, "rm") || r.eq(m, "room") || r.eq(m, "bed") || r.eq(m, "bay") || r.eq(m, "cuarto") || r.eq(m, "cama") {
+			m++
+		}
+		if !r.word(m) || r.toks[m].digits == 0 {
+			return
+		}
+	default:
+		return
+	}
+	e := k
+	s := -1
+	for n := 0; n < 4 && r.word(k) && !r.toks[k+1].nl; n++ {
+		if !r.namelike(k, nameMedium, false) {
+			if r.punct(k, ",") && s >= 0 {
+				k--
+				continue
+			}
+			break
+		}
+		s = k
+		k--
+	}
+	if s < 0 || r.staffAround(s, e) {
+		return
+	}
+	// One lower-case word that the name data does not know is not enough.
+	if s == e && r.info(s).shape == shapeLower && r.info(s).lex&(lexFirst|lexLast) == 0 {
+		return
+	}
+	r.add(s, e, phiName)
+}
+
+// identifierLabel reports whether token i labels or replaces a patient
+// identifier: "MRN", "DOB", "SSN", "[MRN removed]".
+func (r *phiRun) identifierLabel(i int) bool {
+	if r.is(i, wMRN|wDOB|wSSN) {
+		return true
+	}
+	return r.toks[i].kind == tokMarker && r.text[r.toks[i].s] == '[' && !strings.HasPrefix(r.text[r.toks[i].s:], phiTypes[phiName].marker)
+}
+
+// afterMarker finds a name right after a redacted identifier: "[MRN removed]
+// Garcia, Maria".
+func (r *phiRun) afterMarker(i int) {
+	if !r.identifierLabel(i) {
+		return
+	}
+	j := i + 1
+	if r.punct(j, ",)-/") {
+		j++
+	}
+	if s, e, ok := r.readName(j, nameMedium); ok && !r.staffAround(s, e) && r.info(s).shape != shapeLower {
+		r.add(s, e, phiName)
+	}
+}
+
+// firstLast finds "First Last" and "LAST, FIRST" anywhere: a given name and a
+// family name (or a word the lists lack), written like names. Lower case
+// counts only in a message about a patient. It returns the name's tokens.
+func (r *phiRun) firstLast(i int, context bool) (int, int, bool) {
+	a := r.info(i)
+	if a.safe || a.shape == shapeNone {
+		return 0, 0, false
+	}
+	j := i + 1
+	comma := false
+	if r.punct(j, ",") && r.glued(j) {
+		j++
+		comma = true
+	}
+	if !r.word(j) || !r.toks[j].space || r.toks[j].nl || r.toks[j].digits > 0 {
+		return 0, 0, false
+	}
+	b := r.info(j)
+	if b.safe || b.shape == shapeNone {
+		return 0, 0, false
+	}
+	if comma {
+		if a.shape != b.shape || a.shape == shapeLower && !context || !r.lastFirst(i, j) ||
+			a.lex&lexCommon != 0 || b.lex&lexCommon != 0 {
+			return 0, 0, false
+		}
+	} else {
+		if a.lex&lexFirst == 0 {
+			return 0, 0, false
+		}
+		switch {
+		case a.shape == shapeLower || b.shape == shapeLower:
+			if !context || a.shape != b.shape || a.lex&lexCommon != 0 || b.lex&lexCommon != 0 ||
+				b.lex&lexKnown != 0 && b.lex&(lexFirst|lexLast) == 0 {
+				return 0, 0, false
+			}
+		case a.shape != b.shape:
+			return 0, 0, false
+		case a.lex&lexCommon != 0:
+			// "Will", "May", "Grant": the second word must be a family name
+			// and no common word.
+			if b.lex&lexLast == 0 || b.lex&lexCommon != 0 {
+				return 0, 0, false
+			}
+		case b.lex&lexCommon != 0 && b.lex&(lexFirst|lexLast) == 0:
+			return 0, 0, false
+		case b.lex&lexKnown != 0 && b.lex&(lexFirst|lexLast) == 0:
+			return 0, 0, false
+		}
+	}
+	s, e, ok := r.readName(i, nameMedium)
+	if !ok || e < j {
+		e = j
+	}
+	if r.staffAround(s, e) {
+		return 0, 0, false
+	}
+	return s, e, true
+}
+
+// staffAround reports whether the name at tokens s to e belongs to staff: a
+// role or title just before it ("Dr.", "charge nurse", "RN"), "I'm", "this
+// is", a sign-off, or a role, department or extension just after it.
+func (r *phiRun) staffAround(s, e int) bool {
+	p := s - 1
+	if r.punct(p, ".") && r.glued(p) {
+		p--
+	}
+	if r.is(p, wRole) || r.eq(p, "im") || r.eq(p, "ask") || r.eq(p, "cc") || r.eq(p, "from") {
+		return true
+	}
+	// e-mail and form headers: "From: Grace Kim", "Reported by: …"
+	if r.punct(p, ":") && (r.eq(p-1, "from") || r.eq(p-1, "to") || r.eq(p-1, "cc") || r.eq(p-1, "by") ||
+		r.eq(p-1, "requester") || r.eq(p-1, "caller") || r.eq(p-1, "contact") || r.eq(p-1, "sender") || r.eq(p-1, "de") || r.eq(p-1, "para")) {
+		return true
+	}
+	if r.eq(p, "by") && (r.eq(p-1, "reported") || r.eq(p-1, "submitted") || r.eq(p-1, "requested") || r.eq(p-1, "sent") || r.eq(p-1, "entered")) {
+		return true
+	}
+	if r.punct(p, "'’") && r.eq(p+1, "m") || r.eq(p, "is") && (r.eq(p-1, "this") || r.eq(p-1, "name") && r.eq(p-2, "my")) ||
+		r.eq(p, "am") && r.eq(p-1, "i") {
+		return true
+	}
+	// a sign-off: "Thanks, Maria Lopez", "- Maria"
+	q := p
+	if r.punct(q, ",-–—") {
+		q--
+	}
+	if r.eq(q, "thanks") || r.eq(q, "thank") || r.eq(q, "thx") || r.eq(q, "regards") || r.eq(q, "cheers") ||
+		r.eq(q, "best") || r.eq(q, "sincerely") || r.eq(q, "gracias") || r.eq(q, "you") && r.eq(q-1, "thank") ||
+		r.punct(p, "-–—") && (p == 0 || r.toks[p].nl) {
+		return true
+	}
+	for k, words := e+1, 0; k < len(r.toks) && words < 2; k++ {
+		t := r.toks[k]
+		if t.nl || t.kind == tokMarker {
+			break
+		}
+		if t.kind == tokPunct {
+			if r.ender(k) {
+				break
+			}
+			continue
+		}
+		words++
+		if t.w&wRole != 0 || r.staffCue(k) && (t.digits > 0 || r.str(k) == "IT") {
+			return true
+		}
+		if (r.eq(k, "from") || r.eq(k, "in") || r.eq(k, "at") || r.eq(k, "with") || r.eq(k, "of")) &&
+			(r.is(k+1, wDept) || r.word(k+1) && r.str(k+1) == "IT") {
+			return true
+		}
+		if t.digits > 0 {
+			break
+		}
+	}
+	return false
+}

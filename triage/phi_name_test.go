@@ -1,0 +1,72 @@
+package triage
+
+import "testing"
+
+// TestRedactNamesByCue pins the kinds of patient name the issue lists as
+// missed: each cue, in any case, and the forms names take.
+func TestRedactNamesByCue(t *testing.T) {
+	t.Parallel()
+	checkPHICases(t, []phiCase{
+		{"pt nguyen wristband wont scan", "NAME:1"},
+		{"pt is okonkwo in 14", "NAME:1"},
+		{"patient is Thi Hoang, bed 3", "NAME:1"},
+		{"patient name Bartholomew Kowalczyk", "NAME:1"},
+		{"label printed GARCIA, JOSE LUIS on the wrong band", "NAME:1"},
+		{"cant find (Aaliyah Washington) MRN 00412233 in the ED list", "MRN:1 NAME:1"},
+		{"screen showing name Dmitri Volkov for the wrong bed", "NAME:1"},
+		{"wristband says Siobhan Gallagher but she is in 12", "NAME:1"},
+		{"need to fix allergies for Jane Okafor, MRN 00123987", "MRN:1 NAME:1"},
+		{"daughter Mei Ling wants a callback", "NAME:1"},
+		{"her son jose called about the portal", "NAME:1"},
+		{"printer broken for Mrs Abernathy, she is waiting to go home", "NAME:1"},
+		{"can't chart on maria gonzalez in 412", "NAME:1"},
+		{"Keanu Alvarado-Reyes in 7 can't get his meds scanned", "NAME:1"},
+		{"pt María José de la Cruz needs new band", "NAME:1"},
+		{"pt Pieter van der Berg", "NAME:1"},
+		{"Mr. O'Neil's band won't print", "NAME:1"},
+		{"patient's wife Fatima Al-Sayed keeps calling", "NAME:1"},
+		{"PT JOHNSON IN 4 WONT SCAN", "NAME:1"},
+		{"paciente Rosa Delgado no tiene pulsera", "NAME:1"},
+	})
+}
+
+// TestRedactIdentifiersByLabel pins identifiers a label makes the
+// patient's, whatever their format.
+func TestRedactIdentifiersByLabel(t *testing.T) {
+	t.Parallel()
+	checkPHICases(t, []phiCase{
+		{"DOB on band is 3/4/51 but chart says 3/4/52", "DOB:1"},
+		{"pt Garcia 04/12/1987 needs a new band", "DOB:1 NAME:1"},
+		{"acct 55512345 shows self pay", "MRN:1"},
+		{"MBI 1EG4-TE5-MK7 rejected", "MBI:1"},
+		{"Medicare # 1AB2CD3EF45 wont verify", "MBI:1"},
+		{"daughter's cell is 555-0134, pls call her", "PHONE:1"},
+		{"member ID W123456789 not found in eligibility", "MRN:1"},
+	})
+}
+
+// TestRedactKeepsStaffAndLookAlikes holds what must stay: staff named by
+// role or title, signatures, e-mail headers, extensions, asset tags, ticket
+// numbers and ordinary words that are also names.
+func TestRedactKeepsStaffAndLookAlikes(t *testing.T) {
+	t.Parallel()
+	checkPHICases(t, []phiCase{
+		{"Dr. Maria Gonzalez cant log in", ""},
+		{"charge nurse Keisha Brown says the printer is down", ""},
+		{"Maria Lopez RN, 5 North, x4471", ""},
+		{"Thanks,\nKevin Tran\nPharmacy x2210", ""},
+		{"this is Priya Natarajan from radiology, PACS is slow", ""},
+		{"ask Tomas Herrera at the desk", ""},
+		{"-----Original Message-----\nFrom: Grace Kim\nSent: Monday, November 30, 2026 7:42 AM\nTo: IT Service Desk\nSubject: scanner", ""},
+		{"Will Epic be back up soon?", ""},
+		{"May we get a new toner for PRN-4W-2", ""},
+		{"scanner SCN-0042 on 4 West will not pair, ticket IT-4411", ""},
+		{"Grant access to the Cardiology order set for the new hires", ""},
+		{"pt education tv not working", ""},
+		{"pt portal password reset", ""},
+		{"Rose from biomed swapped the pump", ""},
+		{"Cardiac Stepdown rm 22 printer jammed", ""},
+		{"7 Tower wifi down since 0600", ""},
+		{"Mother Baby unit label printer offline", ""},
+	})
+}
