@@ -81,6 +81,9 @@ type Options struct {
 	// GiveUpAfter drops an event that still fails this long after it was
 	// accepted (1h), so one bad event cannot retry forever.
 	GiveUpAfter time.Duration
+	// Guard, when set, removes patient identifiers from every reply sent in
+	// an ack; GuardTransport does the same for the Web API.
+	Guard Guard
 	// Drain caps how long shutdown waits for in-flight work (10s).
 	Drain time.Duration
 	// Filter, when set, is asked before an event is stored; false acks and
@@ -306,7 +309,7 @@ func (b *Bot) spawn(ctx context.Context, work *sync.WaitGroup, evt socketmode.Ev
 func (b *Bot) ack(ctx context.Context, envType, envelopeID string, payload any, received time.Time) error {
 	ctx, cancel := context.WithTimeout(ctx, b.opts.AcceptTimeout)
 	defer cancel()
-	if err := b.socket.AckCtx(ctx, envelopeID, payload); err != nil {
+	if err := b.socket.AckCtx(ctx, envelopeID, b.guardAck(payload)); err != nil {
 		return err
 	}
 	b.metrics.AckLatency.WithLabelValues(envType).Observe(time.Since(received).Seconds())

@@ -3,6 +3,10 @@ package handlers
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
+
+	"carebot/bot"
+	"carebot/triage"
 )
 
 // Scrub removes patient identifiers from an Events API payload before the
@@ -44,4 +48,18 @@ func (h *Handlers) Scrub(payload []byte) ([]byte, error) {
 	}
 	outer["event"] = b
 	return json.Marshal(outer)
+}
+
+// Guard is the outbound guard's check (bot.GuardTransport): the same
+// redaction as reports get, with the configured patterns, over every text
+// carebot sends. Text that was redacted before passes unchanged.
+func Guard(patterns map[string]*regexp.Regexp) bot.Guard {
+	return func(text string) (string, int) {
+		out, found := triage.Redact(text, patterns)
+		n := 0
+		for _, f := range found {
+			n += f.Count
+		}
+		return out, n
+	}
 }

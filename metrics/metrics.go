@@ -30,6 +30,9 @@ type Metrics struct {
 	PHIDetections *prometheus.CounterVec
 	// SelfHelp counts answers to self-help offers (fixed, more_help).
 	SelfHelp *prometheus.CounterVec
+	// PHIRedacted counts patient identifiers the outbound guard removed
+	// from what carebot was about to send, by where it was going.
+	PHIRedacted *prometheus.CounterVec
 }
 
 // New creates the collectors and registers them on reg.
@@ -71,7 +74,11 @@ func New(reg prometheus.Registerer) *Metrics {
 			Name: "carebot_selfhelp_total", Help: "Answers to self-help offers, by outcome (fixed, more_help).",
 		}, []string{"outcome"}),
 	}
+	m.PHIRedacted = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "carebot_phi_redacted_total",
+		Help: "Patient identifiers removed by the outbound guard, by destination (channel, dm, update, ephemeral, home, response, ack, export).",
+	}, []string{"where"})
 	reg.MustRegister(m.Envelopes, m.AckLatency, m.TicketsCreated, m.SlackCalls, m.Reconnects,
-		m.InboxBacklog, m.InboxLag, m.HandlerPanics, m.HandlerErrors, m.PHIDetections, m.SelfHelp)
+		m.InboxBacklog, m.InboxLag, m.HandlerPanics, m.HandlerErrors, m.PHIDetections, m.SelfHelp, m.PHIRedacted)
 	return m
 }

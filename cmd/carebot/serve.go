@@ -61,15 +61,15 @@ func build(ctx context.Context, e env, cfg *config.Config, logger *logrus.Logger
 	if opts.sweepEvery <= 0 {
 		opts.sweepEvery = 5 * time.Second
 	}
-	httpClient := &http.Client{Timeout: 15 * time.Second}
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := metrics.New(registry)
+	httpClient := guardedClient(cfg, m)
 	api := slack.New(e.SlackBotToken,
 		slack.OptionAppLevelToken(e.SlackAppToken),
 		slack.OptionAPIURL(e.SlackAPIURL),
 		slack.OptionHTTPClient(httpClient),
 	)
-	registry := prometheus.NewRegistry()
-	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m := metrics.New(registry)
 	// Pacing and Retry-After are about Slack's real time, whatever clock the
 	// business rules run on.
 	out, err := bot.NewSlack(api, httpClient, clock.Real{}, m, bot.SlackOptions{})
@@ -114,7 +114,7 @@ func build(ctx context.Context, e env, cfg *config.Config, logger *logrus.Logger
 	}
 	routes := bot.NewRoutes()
 	h.Register(routes)
-	botOpts.Filter, botOpts.Scrub = h.Wanted, h.Scrub
+	botOpts.Filter, botOpts.Scrub, botOpts.Guard = h.Wanted, h.Scrub, handlers.Guard(cfg.PHI.Patterns)
 	if botOpts.Consumer == "" {
 		botOpts.Consumer = consumerName()
 	}
@@ -127,6 +127,16 @@ func build(ctx context.Context, e env, cfg *config.Config, logger *logrus.Logger
 		return nil, err
 	}
 	return &app{bot: b, handlers: h, sweepEvery: opts.sweepEvery, store: st, rdb: rdb, registry: registry, metrics: m, log: logger, httpAddr: e.HTTPAddr, close: closeRedis}, nil
+}
+
+// guardedClient is the HTTP client every Slack call and response_url reply
+// goes through: the outbound guard redacts patient identifiers from what it
+// carries, whichever part of carebot built the message.
+func guardedClient(cfg *config.Config, m *metrics.Metrics) *http.Client {
+	return &http.Client{
+		Timeout:   15 * time.Second,
+		Transport: bot.GuardTransport(http.DefaultTransport, handlers.Guard(cfg.PHI.Patterns), m),
+	}
 }
 
 // authError turns auth.test's failure into a message naming what to fix.

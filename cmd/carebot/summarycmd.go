@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"time"
 
@@ -70,9 +69,9 @@ func summaryCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer closeRedis()
-	httpClient := &http.Client{Timeout: 15 * time.Second}
-	api := slack.New(e.SlackBotToken, slack.OptionAPIURL(e.SlackAPIURL), slack.OptionHTTPClient(httpClient))
 	m := metrics.New(prometheus.NewRegistry())
+	httpClient := guardedClient(cfg, m)
+	api := slack.New(e.SlackBotToken, slack.OptionAPIURL(e.SlackAPIURL), slack.OptionHTTPClient(httpClient))
 	out, err := bot.NewSlack(api, httpClient, clock.Real{}, m, bot.SlackOptions{})
 	if err != nil {
 		return err
