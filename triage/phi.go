@@ -224,7 +224,7 @@ var phiWords = func() map[string]phiWord {
 		{wDOB, "dob dobs birthdate birthday bday born nacimiento nacio"},
 		{wMonth, "jan january feb february mar march apr april may jun june jul july aug august sep sept september oct october nov november dec december"},
 		{wFiller, "is was of on no num nbr number security sec"},
-		{wPatient, "pt pts patient resident paciente"},
+		{wPatient, "pt pts patient resident paciente baby infant newborn"},
 		{wKin, "pt pts patient patients resident residents family fam families daughter dtr dau daughters son sons wife husband husb hubby spouse mother mom mum father dad parent parents sister brother sibling caregiver guardian poa nok kin relative relatives grandson granddaughter grandchild grandma grandpa grandmother grandfather niece nephew aunt uncle partner hija hijo esposa esposo madre padre stepson stepdaughter grandparent fiance fiancee girlfriend boyfriend emergency neighbor"},
 		{wStaff, "me my mine i im our us we desk unit station office ext extension fax support helpdesk servicedesk hotline helpline vendor dept department pager work team switchboard operator charge nursing clinic"},
 		{wRole | wStaff, "rn lpn cna md np dr doctor nurse nurses physician hospitalist attending intern fellow manager supervisor director tech technician pharmacist therapist coordinator educator clerk secretary hus analyst engineer admin administrator staff colleague coworker provider scheduler registrar rep desk station office hire hired orientation onboarding trainee student employee"},
@@ -564,8 +564,36 @@ func (r *phiRun) findLabelledMBI() {
 		}
 		if digits := n - letters; digits >= 2 && letters >= 1 && 8 <= n && n <= 14 && r.free(j, k) {
 			r.add(j, k, phiMBI)
+			continue
+		}
+		// "Medicare # field won't take 7PL0Y-DK3-FF81": the value comes
+		// later in the sentence; a code shaped like an MBI counts.
+		for k := i + 1; k < len(r.toks) && k <= i+14 && !r.ender(k) && !r.toks[k].nl; k++ {
+			if e, ok := r.mbiShaped(k); ok {
+				r.add(k, e, phiMBI)
+				break
+			}
 		}
 	}
+}
+
+// mbiShaped reports whether a mistyped Medicare number starts at token k:
+// 10 to 13 letters and digits in dash-joined groups, starting with a digit
+// 1-9, with at least three of each.
+func (r *phiRun) mbiShaped(k int) (int, bool) {
+	if !r.word(k) || r.toks[k].digits == 0 || r.str(k)[0] < '1' || r.str(k)[0] > '9' || !r.free(k, k) && !r.punct(k+1, "-") {
+		return 0, false
+	}
+	e, n, digits := k, len(r.str(k)), r.toks[k].digits
+	for r.punct(e+1, "-") && r.glued(e+1) && r.glued(e+2) && r.word(e+2) {
+		e += 2
+		n += len(r.str(e))
+		digits += r.toks[e].digits
+	}
+	if e == k && n != 11 || n < 10 || n > 13 || digits < 3 || n-digits < 3 {
+		return 0, false
+	}
+	return e, true
 }
 
 // phiValidMBI checks the CMS format: position 1 a digit 1-9; 2, 5, 8 and 9
@@ -625,7 +653,7 @@ func (r *phiRun) findPhone() {
 		// "daughter's cell 555-0134": seven digits count only when a
 		// relative or the patient is the nearest cue.
 		if end, ok := r.localPhoneAt(i); ok {
-			if lastKin > lastStaff || lastKin < 0 && lastStaff < 0 && r.kinAfter(end) {
+			if lastKin > lastStaff || lastKin < 0 && lastStaff < 0 && (r.kinAfter(end) || r.theirPhone(i)) {
 				r.add(i, end, phiPhone)
 			}
 			i = end
@@ -656,6 +684,18 @@ func (r *phiRun) localPhoneAt(i int) (int, bool) {
 		return 0, false
 	}
 	return k, true
+}
+
+// theirPhone reports whether a seven-digit number at token i is given as
+// someone else's in a message about a patient: "his cell 867-2210", "her
+// number is 555-0112".
+func (r *phiRun) theirPhone(i int) bool {
+	for k := i - 1; k >= 0 && k >= i-4; k-- {
+		if r.eq(k, "his") || r.eq(k, "her") || r.eq(k, "their") {
+			return r.patientContext()
+		}
+	}
+	return false
 }
 
 // kinAfter reports whether a relative is named among the three words after
@@ -834,11 +874,14 @@ func (r *phiRun) mrnLabel(i int) int {
 		if numbered(i + 1) {
 			return i + 2
 		}
+		if !r.eq(i, "chart") && r.num(i+1, 6, 14) {
+			return i + 1 // "encounter 4000123987"
+		}
 	case r.is(i, wPatient):
 		if r.punct(i+1, "#") || r.eq(i+1, "id") {
 			return i + 2
 		}
-	case r.word(i) && (r.str(i) == "FIN" || r.str(i) == "CSN" || r.str(i) == "HAR"):
+	case r.eq(i, "fin") || r.eq(i, "csn") || r.eq(i, "har"):
 		return i + 1
 	case r.eq(i, "acct") || r.eq(i, "account") || r.eq(i, "billing"):
 		// A patient's account unless the sentence is about a login.
@@ -853,18 +896,17 @@ func (r *phiRun) mrnLabel(i int) int {
 	return -1
 }
 
-// loginNear reports whether the sentence around an account number at token i
-// is about a staff login or a vendor: "my acct # 40012345 is locked",
-// "account 40012345 for the vendor portal".
+// loginNear reports whether an account number at token i is a staff login
+// or a vendor's: "my acct # 40012345 is locked", "account 40012345 for the
+// vendor portal".
 func (r *phiRun) loginNear(i int) bool {
-	for k := i - 1; k >= 0 && k >= i-8 && !r.ender(k) && !r.toks[k+1].nl; k-- {
-		if r.is(k, wStaff) || r.eq(k, "user") || r.eq(k, "login") || r.eq(k, "employee") {
+	for k := i - 1; k >= 0 && k >= i-3 && !r.ender(k); k-- {
+		if r.eq(k, "my") || r.eq(k, "our") || r.eq(k, "user") || r.eq(k, "login") || r.eq(k, "employee") || r.eq(k, "vendor") {
 			return true
 		}
 	}
-	for k := i + 1; k < len(r.toks) && k <= i+10 && !r.toks[k].nl && !r.ender(k); k++ {
-		if r.is(k, wStaff) || r.eq(k, "locked") || r.eq(k, "login") || r.eq(k, "password") || r.eq(k, "user") ||
-			r.eq(k, "vendor") || r.eq(k, "employee") || r.eq(k, "unlock") {
+	for k := i + 1; k < len(r.toks) && k <= i+6 && !r.toks[k].nl && !r.ender(k); k++ {
+		if r.eq(k, "locked") || r.eq(k, "login") || r.eq(k, "password") || r.eq(k, "vendor") || r.eq(k, "unlock") {
 			return true
 		}
 	}
@@ -1172,6 +1214,9 @@ func (r *phiRun) patientLabel(i int) bool {
 func (r *phiRun) staffTitle(i, e int) bool {
 	if r.is(i-1, wRole) {
 		return true
+	}
+	if r.punct(e+1, "'’") && r.eq(e+2, "s") {
+		return false // "Ms. Oyelowo's order"
 	}
 	for k, words := e+1, 0; k < len(r.toks) && words < 4; k++ {
 		t := r.toks[k]

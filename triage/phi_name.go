@@ -52,6 +52,7 @@ type nameInfo struct {
 	shape nameShape
 	lex   lexWord
 	safe  bool // vocabulary that is never a name
+	vocab bool // triage's own vocabulary: a name only after a strong cue
 	done  bool // computed
 }
 
@@ -75,7 +76,8 @@ func (r *phiRun) info(i int) nameInfo {
 	s := r.str(i)
 	n.shape = wordShape(s, r.caps)
 	n.lex = lexLookup(s)
-	n.safe = t.w != 0 || n.lex&lexSafe != 0 || knownLower(s)
+	n.safe = t.w != 0 || n.lex&lexSafe != 0
+	n.vocab = knownLower(s)
 	return *n
 }
 
@@ -146,6 +148,9 @@ func (r *phiRun) namePart(j int, strength nameStrength) (int, bool) {
 	e := j
 	for r.punct(e+1, "-'’") && r.glued(e+1) && r.glued(e+2) && r.word(e+2) && r.toks[e+2].digits == 0 {
 		if r.punct(e+1, "'’") && contraction(r.str(e+2)) {
+			if !r.eq(e+2, "s") {
+				return 0, false // "doesn't", "won't", "they're"
+			}
 			break
 		}
 		e += 2
@@ -186,6 +191,9 @@ func (r *phiRun) namelike(k int, strength nameStrength, joined bool) bool {
 	}
 	named := n.lex&(lexFirst|lexLast) != 0
 	capital := n.shape == shapeTitle || n.shape == shapeCaps
+	if n.vocab {
+		return strength == nameStrong && named && capital // "pt name is Grant Youngblood"
+	}
 	switch {
 	case n.shape == shapeCaps && letters <= 3 && !named:
 		return false // an acronym: NPO, CHF
@@ -214,6 +222,15 @@ var nameParticles = map[string]bool{
 // last token.
 func (r *phiRun) readName(j int, strength nameStrength) (int, int, bool) {
 	e, ok := r.namePart(j, strength)
+	if !ok && strength == nameStrong && r.word(j) && r.info(j).lex&lexFirst != 0 && !r.info(j).safe && !r.info(j).vocab {
+		// "pt is rose delacroix-pierre": a given name that is also a word,
+		// followed by a family name.
+		if k := j + 1; r.word(k) && r.toks[k].space && !r.toks[k].nl {
+			if e2, ok2 := r.namePart(k, strength); ok2 && r.info(k).lex&lexCommon == 0 {
+				e, ok = e2, true
+			}
+		}
+	}
 	if !ok {
 		return 0, 0, false
 	}
@@ -285,8 +302,8 @@ func (r *phiRun) findName() {
 			continue
 		}
 		if j, strength, ok := r.nameCue(i); ok {
-			if _, e, ok := r.readName(j, strength); ok && r.title(i) && r.staffTitle(i, e) {
-				i = e // a member of staff: "charge nurse Ms. Kim"
+			if s, e, ok := r.readName(j, strength); ok && (r.title(i) && r.staffTitle(i, e) || r.nameLabel(i) && r.staffName(i, s, e)) {
+				i = e // a member of staff: "charge nurse Ms. Kim", "new hire, name: Lee, RN"
 				continue
 			}
 			if s, e, ok := r.readName(j, strength); ok && !(strength == nameMedium && r.staffAround(s, e)) {
@@ -358,6 +375,8 @@ func (r *phiRun) nameCue(i int) (int, nameStrength, bool) {
 		return r.nameStart(i), nameStrong, true
 	case r.shows(i):
 		return r.nameStart(i + 1), nameStrong, true
+	case r.band(i):
+		return r.nameStart(i + 1), nameMedium, true
 	case r.acting(i):
 		return i + 2, nameMedium, true
 	}
@@ -416,6 +435,38 @@ func (r *phiRun) shows(i int) bool {
 	return false
 }
 
+// band reports whether token i is a wristband or armband followed by what it
+// shows: "on the wristband it's Ekaterina Morozova", "armband: Baby Boy
+// Amadou".
+func (r *phiRun) band(i int) bool {
+	switch strings.ToLower(r.str(i)) {
+	case "wristband", "band", "armband", "bracelet", "pulsera":
+	default:
+		return false
+	}
+	return r.punct(i+1, ":") || r.eq(i+1, "it") || r.eq(i+1, "its") || r.eq(i+1, "is") || r.eq(i+1, "reads")
+}
+
+// staffName reports whether a name given after "name" is a member of staff:
+// a role next to it, or a new hire or account request in the sentence.
+func (r *phiRun) staffName(cue, s, e int) bool {
+	if r.staffAround(s, e) {
+		return true
+	}
+	for k := cue - 1; k >= 0 && cue-k <= 20 && !r.ender(k); k-- {
+		if r.eq(k, "hire") || r.eq(k, "hires") || r.eq(k, "grad") || r.eq(k, "employee") || r.eq(k, "orientation") ||
+			r.eq(k, "onboarding") || r.eq(k, "student") || r.eq(k, "traveler") || r.eq(k, "travel") || r.eq(k, "agency") || r.eq(k, "float") {
+			return true
+		}
+	}
+	for k := e + 1; k < len(r.toks) && k <= e+6 && !r.toks[k].nl; k++ {
+		if r.eq(k, "starts") || r.eq(k, "starting") || r.eq(k, "start") || r.is(k, wRole) {
+			return true
+		}
+	}
+	return false
+}
+
 // acting reports whether tokens i and i+1 are charting or ordering on or for
 // someone: "chart on", "orders for", "labels for", "scan for".
 func (r *phiRun) acting(i int) bool {
@@ -437,7 +488,7 @@ func (r *phiRun) acting(i int) bool {
 func (r *phiRun) nameStart(j int) int {
 	for n := 0; n < 6; n++ {
 		switch {
-		case r.punct(j, ":-,=(\"“"):
+		case r.punct(j, ":-,=(\"“'’"):
 		case r.word(j) && nameFiller[strings.ToLower(r.str(j))]:
 		default:
 			return j
@@ -453,6 +504,7 @@ var nameFiller = map[string]bool{
 	"on": true, "the": true, "wristband": true, "band": true, "armband": true, "label": true,
 	"screen": true, "says": true, "shows": true, "reads": true, "showing": true, "listed": true,
 	"es": true, "se": true, "llama": true, "nombre": true, "del": true, "paciente": true,
+	"boy": true, "girl": true, "twin": true, "it": true, "its": true, "s": true, "'": true,
 }
 
 // nameBefore finds a name just before a patient identifier's label or
@@ -591,7 +643,7 @@ func (r *phiRun) staffAround(s, e int) bool {
 	if r.punct(p, ".") && r.glued(p) {
 		p--
 	}
-	if r.is(p, wRole) || r.eq(p, "im") || r.eq(p, "ask") || r.eq(p, "cc") || r.eq(p, "from") {
+	if r.is(p, wRole) || r.eq(p, "im") || r.eq(p, "ask") || r.eq(p, "cc") {
 		return true
 	}
 	// e-mail and form headers: "From: Grace Kim", "Reported by: …"
