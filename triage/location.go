@@ -50,6 +50,7 @@ type unitForm struct {
 	first     byte   // phrase's first letter or digit, lower case
 	upperOnly bool   // an English word too: match it only in capitals
 	numbered  bool   // rooms are numbered after it: "OR 5"
+	dept      bool   // a department: a location, not one more unit affected
 }
 
 // shortWords are unit names that are also English words.
@@ -88,6 +89,17 @@ func unitForms(units []string) []unitForm {
 			for _, a := range g.aliases {
 				forms = append(forms, unitForm{name: u, phrase: a, first: firstFold(a), upperOnly: isShortWord(a), numbered: numbered})
 			}
+		}
+	}
+	for _, b := range builtinUnits {
+		if slices.ContainsFunc(units, func(u string) bool { return sameWords(u, b.name) }) {
+			continue
+		}
+		for _, p := range append([]string{b.name}, b.aliases...) {
+			if firstFold(p) == 0 {
+				continue
+			}
+			forms = append(forms, unitForm{name: b.name, phrase: p, first: firstFold(p), upperOnly: isShortWord(p), dept: b.dept})
 		}
 	}
 	return forms
@@ -154,7 +166,7 @@ func findLocation(text string, terms []term, skip []bool, units []string, answer
 		text: text, terms: terms, skip: skip, units: units,
 		forms: unitForms(units), used: make([]bool, len(terms)), marks: &locationMarks{},
 	}
-	readers := [...]func(int) int{r.unitAt, r.gluedAt, r.numberedAt, r.floorAt, r.roomAt, r.markerAt}
+	readers := [...]func(int) int{r.unitAt, r.gluedAt, r.buildingAt, r.numberedAt, r.floorAt, r.roomAt, r.markerAt}
 	for i := 0; i < len(terms); {
 		n := 0
 		if !masked(skip, i) {
@@ -178,6 +190,9 @@ func findLocation(text string, terms []term, skip []bool, units []string, answer
 		}
 	}
 	r.marks.units = len(r.seen)
+	if r.unit == "" {
+		r.unit = r.dept
+	}
 	r.marks.text = formatLocation(r.unit, r.floor, r.bay, r.pod, r.room, r.bed, r.chair)
 	return r.marks
 }
@@ -194,6 +209,7 @@ type locationReader struct {
 	marks *locationMarks
 
 	unit, floor, room, bed, bay, pod, chair string
+	dept                                    string   // a department named, the location when no unit is
 	weakRoom                                string   // a room read without "rm"/"room"
 	seen                                    []string // distinct units, up to 2
 	lastNumbered                            [2]string
@@ -279,8 +295,30 @@ func (r *locationReader) unitAt(i int) int {
 		}
 	}
 	r.use(i, n)
+	if u.dept {
+		if r.dept == "" {
+			r.dept = name
+		}
+		return n + r.roomAfterUnit(i+n-1)
+	}
 	r.note(name, i)
 	return n + r.roomAfterUnit(i+n-1)
+}
+
+// buildingAt reads a numbered tower or pavilion: "7 Tower", "Tower 7".
+func (r *locationReader) buildingAt(i int) int {
+	w, next := r.word(i), r.word(i+1)
+	if b, ok := unitBuildings[next]; ok && isDigits(w) && len(w) <= 2 && !isRoomMarker(r.word(i-1)) {
+		r.use(i, 2)
+		r.note(trimZeros(w)+" "+b, i)
+		return 2 + r.roomAfterUnit(i+1)
+	}
+	if b, ok := unitBuildings[w]; ok && isDigits(next) && len(next) <= 2 {
+		r.use(i, 2)
+		r.note(b+" "+trimZeros(next), i)
+		return 2 + r.roomAfterUnit(i+1)
+	}
+	return 0
 }
 
 // gluedAt reads a numbered unit written with its number: "OR5".

@@ -84,3 +84,21 @@ func TestParseLocationWithoutUnits(t *testing.T) {
 		t.Errorf("configured spelling: got %q", got)
 	}
 }
+
+func TestParseLocationBuiltinUnits(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ text, want string }{
+		{"Cardiac Stepdown rm 22 printer jammed", "Cardiac Stepdown, room 22"},
+		{"7 Tower wifi down since 0600", "7 Tower"},
+		{"tower 3 phones dead", "Tower 3"},
+		{"scanner on mother/baby wont pair", "Mother Baby"},
+		{"MICU bed 3 monitor not crossing", "MICU, bed 3"},
+		{"peds floor printer offline", "Pediatrics"},
+		{"pharmacy says 4 West pyxis is offline", "4 West"}, // a department does not beat a unit
+		{"registration kiosk frozen", "Registration"},
+	} {
+		if got := Parse(c.text, Options{Units: corpusUnits}).Location; got != c.want {
+			t.Errorf("Parse(%q).Location = %q, want %q", c.text, got, c.want)
+		}
+	}
+}

@@ -78,7 +78,7 @@ func TestParseScope(t *testing.T) {
 		{"printer on 4W won't print, we use the printer on 5N instead", ScopeUnknown},
 		{"transferred from 4W to ICU", ScopeUnknown},
 		// The widest statement wins.
-		{"not just me, whole floor", ScopeUnit},
+		{"not just me, whole floor", ScopeSite}, // a floor holds several units
 	}
 	for _, tt := range tests {
 		if got := Parse(tt.text, Options{Units: testUnits}).Signals.Scope; got != tt.want {

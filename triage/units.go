@@ -1,0 +1,68 @@
+package triage
+
+// builtinUnits are hospital units and departments carebot knows without
+// configuration, with the other ways staff write them. A configured unit of
+// the same name takes its place (and its spelling). Sources: the unit and
+// department names of US acute-care hospitals as they appear in nursing
+// unit directories and CMS cost-report cost centres; abbreviations as staff
+// write them.
+//
+// A department (dept) is where work happens but not a care unit: it sets
+// the location when nothing else does, and does not count as one more unit
+// affected ("pharmacy" named beside "4 West" is not two units down).
+var builtinUnits = []struct {
+	name    string
+	aliases []string
+	dept    bool
+}{
+	{name: "MICU", aliases: []string{"medical icu", "medical intensive care"}},
+	{name: "SICU", aliases: []string{"surgical icu", "surgical intensive care"}},
+	{name: "CVICU", aliases: []string{"cardiovascular icu", "cv icu"}},
+	{name: "CTICU", aliases: []string{"cardiothoracic icu", "ct icu"}},
+	{name: "Neuro ICU", aliases: []string{"nicu neuro", "neuro intensive care", "nsicu", "neuro icu"}},
+	{name: "PICU", aliases: []string{"pediatric icu", "peds icu", "pediatric intensive care"}},
+	{name: "CCU", aliases: []string{"coronary care", "cardiac care unit"}},
+	{name: "PCU", aliases: []string{"progressive care", "progressive care unit"}},
+	{name: "TCU", aliases: []string{"transitional care", "transitional care unit"}},
+	{name: "Cardiac Stepdown", aliases: []string{"cardiac step down", "cardiac stepdown", "cardiac step-down", "cardiac sdu"}},
+	{name: "Stepdown", aliases: []string{"step down unit", "stepdown unit", "sdu"}},
+	{name: "Telemetry", aliases: []string{"tele unit", "tele floor", "telemetry unit"}},
+	{name: "Med Surg", aliases: []string{"med surg", "medsurg", "medical surgical", "med/surg"}},
+	{name: "Mother Baby", aliases: []string{"mother baby", "mother/baby", "mother-baby", "mom baby", "mombaby", "postpartum unit"}},
+	{name: "Postpartum", aliases: []string{"post partum"}},
+	{name: "Antepartum", aliases: []string{"ante partum"}},
+	{name: "Nursery", aliases: []string{"newborn nursery", "well baby nursery"}},
+	{name: "Pediatrics", aliases: []string{"peds", "pediatric unit", "pediatric floor", "peds floor", "peds unit"}},
+	{name: "Rehab", aliases: []string{"rehabilitation", "inpatient rehab", "acute rehab", "rehab unit"}},
+	{name: "Psych", aliases: []string{"psychiatry", "behavioral health", "inpatient psych", "bh unit", "psych unit"}},
+	{name: "Neuro", aliases: []string{"neurology unit", "neuro floor", "neuro unit"}},
+	{name: "Ortho", aliases: []string{"orthopedics", "ortho floor", "ortho unit"}},
+	{name: "Burn Unit", aliases: []string{"burn center", "burn icu"}},
+	{name: "Trauma", aliases: []string{"trauma unit", "trauma bay"}},
+	{name: "Hospice", aliases: []string{"palliative care unit"}},
+	{name: "Observation", aliases: []string{"obs unit", "observation unit", "cdu"}},
+	{name: "Pre-Op", aliases: []string{"preop", "pre op", "pre-op holding", "holding area"}},
+	{name: "Same Day Surgery", aliases: []string{"sds", "day surgery", "ambulatory surgery"}},
+	{name: "Endoscopy", aliases: []string{"endo unit", "gi lab", "endo suite", "endoscopy suite"}},
+	{name: "Cath Lab", aliases: []string{"cardiac cath lab", "ep lab"}},
+	{name: "IR", aliases: []string{"interventional radiology"}},
+	{name: "Dialysis", aliases: []string{"dialysis unit", "hemodialysis", "renal unit"}},
+	{name: "Infusion", aliases: []string{"infusion center", "infusion clinic", "chemo infusion"}},
+	{name: "Wound Care", aliases: []string{"wound clinic", "wound center"}},
+	{name: "Urgent Care", aliases: []string{"walk in clinic", "walk-in clinic"}},
+	{name: "Radiology", aliases: []string{"rads", "imaging department", "x-ray department", "radiology department"}, dept: true},
+	{name: "Registration", aliases: []string{"reg desk", "patient registration", "patient access"}, dept: true},
+	{name: "Pharmacy", aliases: []string{"main pharmacy", "inpatient pharmacy", "central pharmacy"}, dept: true},
+	{name: "Main Lab", aliases: []string{"core lab", "central lab", "main laboratory", "the lab"}, dept: true},
+	{name: "Blood Bank", aliases: []string{"transfusion service"}, dept: true},
+	{name: "Case Management", aliases: []string{"care management", "social work"}, dept: true},
+	{name: "HIM", aliases: []string{"health information management", "medical records"}, dept: true},
+	{name: "EVS", aliases: []string{"environmental services", "housekeeping"}, dept: true},
+	{name: "Respiratory Therapy", aliases: []string{"rt department"}, dept: true},
+	{name: "Nutrition", aliases: []string{"food and nutrition", "dietary"}, dept: true},
+	{name: "Biomed", aliases: []string{"clinical engineering", "biomedical engineering"}, dept: true},
+}
+
+// unitBuildings are the words of numbered buildings and towers: "7 Tower",
+// "Tower 7", "2 Pavilion".
+var unitBuildings = map[string]string{"tower": "Tower", "pavilion": "Pavilion", "annex": "Annex"}
