@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,7 +51,8 @@ type unitForm struct {
 	first     byte   // phrase's first letter or digit, lower case
 	upperOnly bool   // an English word too: match it only in capitals
 	numbered  bool   // rooms are numbered after it: "OR 5"
-	dept      bool   // a department: a location, not one more unit affected
+	builtin   bool   // a unit carebot knows without configuration
+	dept      bool   // a department: a location only when no unit is named
 }
 
 // shortWords are unit names that are also English words.
@@ -95,11 +97,15 @@ func unitForms(units []string) []unitForm {
 		if slices.ContainsFunc(units, func(u string) bool { return sameWords(u, b.name) }) {
 			continue
 		}
-		for _, p := range append([]string{b.name}, b.aliases...) {
+		phrases := b.aliases
+		if !b.noBare {
+			phrases = append([]string{b.name}, b.aliases...)
+		}
+		for _, p := range phrases {
 			if firstFold(p) == 0 {
 				continue
 			}
-			forms = append(forms, unitForm{name: b.name, phrase: p, first: firstFold(p), upperOnly: isShortWord(p), dept: b.dept})
+			forms = append(forms, unitForm{name: b.name, phrase: p, first: firstFold(p), upperOnly: isShortWord(p), builtin: true, dept: b.dept})
 		}
 	}
 	return forms
@@ -191,7 +197,7 @@ func findLocation(text string, terms []term, skip []bool, units []string, answer
 	}
 	r.marks.units = len(r.seen)
 	if r.unit == "" {
-		r.unit = r.dept
+		r.unit = cmp.Or(r.known, r.dept)
 	}
 	r.marks.text = formatLocation(r.unit, r.floor, r.bay, r.pod, r.room, r.bed, r.chair)
 	return r.marks
@@ -209,7 +215,7 @@ type locationReader struct {
 	marks *locationMarks
 
 	unit, floor, room, bed, bay, pod, chair string
-	dept                                    string   // a department named, the location when no unit is
+	known, dept                             string   // the first built-in unit and department named
 	weakRoom                                string   // a room read without "rm"/"room"
 	seen                                    []string // distinct units, up to 2
 	lastNumbered                            [2]string
@@ -295,9 +301,12 @@ func (r *locationReader) unitAt(i int) int {
 		}
 	}
 	r.use(i, n)
-	if u.dept {
-		if r.dept == "" {
+	if u.builtin {
+		switch {
+		case u.dept && r.dept == "":
 			r.dept = name
+		case !u.dept && r.known == "":
+			r.known = name
 		}
 		return n + r.roomAfterUnit(i+n-1)
 	}

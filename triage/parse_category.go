@@ -44,10 +44,11 @@ var builtinKeywords = []struct {
 	weight  int
 	phrases string
 }{
-	{ticket.CategoryEHR, 4, "medication admin record|medication administration record|discharge navigator|chart review|order entry|results tab|in basket|inbasket|break the glass|patient list|pt list|tracking board|epic secure chat"},
+	{ticket.CategoryEHR, 5, "patient portal|quick reg|real time eligibility|eligibility check|insurance verification|bed board|proxy access"},
+	{ticket.CategoryEHR, 4, "eligibility|mychart|adt|beaker|sunquest|cadence|optime|e prescribing|eprescribing|surescripts|medication admin record|medication administration record|discharge navigator|chart review|order entry|results tab|in basket|inbasket|break the glass|patient list|pt list|tracking board|epic secure chat"},
 	{ticket.CategoryEHR, 3, "ehr|emr|mar|emar|flowsheet|cpoe|powerchart|firstnet|hyperspace|haiku|canto|meditech|navigator|smartphrase|sign orders"},
 	{ticket.CategoryEHR, 2, "epic|cerner|rover|rover phone|rover device|documentation"},
-	{ticket.CategoryEHR, 1, "chart|charting|charts|orders|notes|downtime|order|avs"},
+	{ticket.CategoryEHR, 1, "chart|charting|charts|orders|notes|downtime|order|avs|encounter|encounters|portal|registration|reg"},
 
 	{ticket.CategoryLogin, 4, "locked out|badge tap|tap badge|tap in|tap out|password reset|reset password|account locked|locked account|single sign on|trust relationship|invalid credentials|log me in|account disabled|pw reset|badge reader"},
 	{ticket.CategoryLogin, 3, "password|pw|login|log in|log into|log on|sign in|sign into|sign on|signin|imprivata|sso|mfa|2fa|duo|authenticator|username|user name|credentials|unlock|locked"},
@@ -71,19 +72,20 @@ var builtinKeywords = []struct {
 	{ticket.CategoryScanner, 3, "barcode|bar code|scanning|bcma"},
 	{ticket.CategoryScanner, 2, "scan|scans|scanned"},
 
-	{ticket.CategoryNetwork, 5, "network cable|network switch|access point|guest wifi|no internet|no wifi|no network"},
+	{ticket.CategoryNetwork, 5, "web filter|content filter|any website|any site|every site|every website|citrix gateway|remote desktop|page cant be displayed|network cable|network switch|access point|guest wifi|no internet|no wifi|no network"},
 	{ticket.CategoryNetwork, 4, "network|wifi|wi fi|wireless|internet|vpn|ethernet"},
-	{ticket.CategoryNetwork, 3, "ssid|idf|lan"},
+	{ticket.CategoryNetwork, 3, "ssid|idf|lan|website|websites|rdp|firewall|proxy|globalprotect|anyconnect|zscaler|whitelist|blocked site|site blocked"},
 	{ticket.CategoryNetwork, 2, "no connection|connectivity|lose connection|losing connection|lost connection|network jack|wall jack|ethernet jack"},
-	{ticket.CategoryNetwork, 1, "connection|disconnecting|port|jack"},
+	{ticket.CategoryNetwork, 1, "connection|disconnecting|port|jack|gateway|timing out|times out|timed out|from home"},
 
-	{ticket.CategoryPhone, 5, "vocera badge|desk phone|cell phone|unit phone|charge phone|dial tone|overhead paging|nurse call"},
-	{ticket.CategoryPhone, 4, "phone|vocera|pager|spectralink|ascom|voicemail|jabber"},
+	{ticket.CategoryPhone, 5, "vocera badge|desk phone|cell phone|unit phone|charge phone|dial tone|overhead paging|nurse call|unit mobile|unit iphone|unit cell"},
+	{ticket.CategoryPhone, 4, "phone|vocera|pager|spectralink|ascom|voicemail|jabber|iphone|iphones"},
 	{ticket.CategoryPhone, 3, "paging|dial out|secure chat"},
-	{ticket.CategoryPhone, 1, "pages|ringing|rings|extension|call light"},
+	{ticket.CategoryPhone, 1, "pages|ringing|rings|extension|call light|ring|no service"},
 
 	{ticket.CategoryDevice, 5, "bladder scanner|infusion pump|iv pump|smart pump|patient monitor|pt monitor|bedside monitor|cardiac monitor|central monitor|central station|fetal monitor|fetal monitoring|tele box|device integration|vitals integration|vitals machine|spot monitor|ekg machine|ecg machine|drug library|pump library|welch allyn|accu chek|pulse ox"},
-	{ticket.CategoryDevice, 4, "pump|alaris|telemetry|dinamap|glucometer|accuchek|ventilator|defibrillator"},
+	{ticket.CategoryDevice, 5, "dialysis machine|dialysis machines|temp probe|vent settings|ventilator settings|not crossing|not crossing over|not flowing|not dropping|device data|treatment data"},
+	{ticket.CategoryDevice, 4, "spo2|philips|intellivue|carescape|masimo|nihon kohden|spacelabs|mindray|zoll|istat|i stat|bedmaster|pump|alaris|telemetry|dinamap|glucometer|accuchek|ventilator|defibrillator"},
 	{ticket.CategoryDevice, 3, "tele|ekg|ecg|muse|defib|bp cuff|auto programming|fetal strips|capsule"},
 	{ticket.CategoryDevice, 2, "vitals|vital signs|vent|crossing over|associating|integration"},
 	{ticket.CategoryDevice, 1, "bridge|strip|strips"},
@@ -95,8 +97,9 @@ var builtinKeywords = []struct {
 	{ticket.CategoryImaging, 1, "image|study|recon"},
 
 	{ticket.CategoryPharmacy, 5, "med station|medstation|med cabinet|medication cabinet|dispensing cabinet|narcotic drawer|omni cell|pharmacy profile"},
-	{ticket.CategoryPharmacy, 4, "pyxis|omnicell|cubie"},
-	{ticket.CategoryPharmacy, 2, "drawer|bio id"},
+	{ticket.CategoryPharmacy, 4, "pyxis|omnicell|cubie|cabinet|cabinets"},
+	{ticket.CategoryPharmacy, 3, "dispense|dispensing|override|discrepancy|med pull"},
+	{ticket.CategoryPharmacy, 2, "drawer|bio id|fridge|pull|pulls"},
 	{ticket.CategoryPharmacy, 1, "pharmacy|fingerprint|refrigerator"},
 
 	{ticket.CategoryAccess, 5, "access request|request access|requesting access"},
@@ -105,11 +108,12 @@ var builtinKeywords = []struct {
 	{ticket.CategoryAccess, 2, "students|rights|dea|e prescribing|approved|starting"},
 	{ticket.CategoryAccess, 1, "access|request|starts"},
 
-	{ticket.CategoryOther, 3, "outlook|email|mailbox|zoom|webex|kronos|sharepoint|tv|teams status|microsoft teams|ms teams"},
+	{ticket.CategoryOther, 5, "bed exit alarm|bed alarm|video interpreter|interpreter cart"},
+	{ticket.CategoryOther, 3, "install|adobe|outlook|email|mailbox|zoom|webex|kronos|sharepoint|tv|teams status|microsoft teams|ms teams"},
 	{ticket.CategoryOther, 2, "excel|shared drive|calendar|rollout|training|staff meeting|signature|teams"},
 
 	// Phrases that only keep their words from counting.
-	{"", 0, "locked for editing|upside down|error code|zip code|qr code|pass word"},
+	{"", 0, "locked by another user|locked by another|in use by another user|locked for editing|upside down|error code|zip code|qr code|pass word"},
 }
 
 // builtinCategoryWords is the keyword table built from builtinKeywords.
@@ -169,6 +173,7 @@ type catTally struct {
 func classify(terms []term, sig *signalMarks, tag string, opts Options) []ticket.Category {
 	custom := configKeywords(opts.Keywords)
 	var ts tallies
+	landing := 0 // weight of EHR keywords named as a destination
 	firstCat := ticket.Category("")
 	for i := 0; i < len(terms); {
 		kw, n := keywordAt(terms, i, custom)
@@ -179,6 +184,14 @@ func classify(terms []term, sig *signalMarks, tag string, opts Options) []ticket
 		if kw.weight > 0 {
 			if kw.monitor && sig.patientMonitor {
 				kw.cat, kw.weight = ticket.CategoryDevice, 3
+			}
+			if kw.cat == ticket.CategoryEHR && placeAt(terms, i) {
+				// "values not going into epic", "the order is active in
+				// Epic": the EHR is where something should land; a device
+				// or a cabinet named with it is what fails.
+				landing += kw.weight
+				i += n
+				continue
 			}
 			t := ts.of(kw.cat, i)
 			t.score += kw.weight
@@ -191,18 +204,28 @@ func classify(terms []term, sig *signalMarks, tag string, opts Options) []ticket
 				if sig.failureNear(i, i+n) {
 					t.problem = true
 				}
-				if sig.negatedAt(terms, i) {
-					t.score += 2 // "won't scan", "can't print", "no wifi": the failing thing
+				if sig.negatedAt(terms, i) && kw.weight >= 3 {
+					// "won't print", "can't log in", "no wifi": the failing
+					// thing. A weak verb ("can't scan meds") says what
+					// cannot be done, often because something else is down.
+					t.score += 2
 				}
 			}
 		}
 		i += n
 	}
+	if landing > 0 && !slices.ContainsFunc(ts, func(t catTally) bool {
+		return (t.cat == ticket.CategoryDevice || t.cat == ticket.CategoryPharmacy) && t.score >= 3
+	}) {
+		ts.of(ticket.CategoryEHR, len(terms)).score += landing
+	}
 	if c, ok := tagCategory[tag]; ok {
 		ts.of(c, len(terms)).score += 2
 	}
 	if sig.accessRequest >= 0 {
-		ts.of(ticket.CategoryAccess, sig.accessRequest).score += 4
+		// A request names the system it is for ("Omnicell access for the
+		// new hire"): the request, not the system, is the ticket.
+		ts.of(ticket.CategoryAccess, sig.accessRequest).score += 6
 	}
 	for k := range ts {
 		if ts[k].cat == firstCat {

@@ -334,7 +334,7 @@ func (r *signalReader) scopeAt(i int) {
 		}
 	}
 	if r.is(i, clReqVerb) && s.accessRequest < 0 && !(r.terms[i].w == "get" && i+1 < len(r.terms) && r.terms[i+1].w == "into") &&
-		s.within(r.terms, i, 3, func(j int) bool { return r.is(j, clAccessNoun) }) {
+		s.within(r.terms, i, 6, func(j int) bool { return r.is(j, clAccessNoun) }) {
 		s.accessRequest = i
 	}
 }

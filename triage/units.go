@@ -7,13 +7,18 @@ package triage
 // unit directories and CMS cost-report cost centres; abbreviations as staff
 // write them.
 //
-// A department (dept) is where work happens but not a care unit: it sets
-// the location when nothing else does, and does not count as one more unit
-// affected ("pharmacy" named beside "4 West" is not two units down).
+// A configured or numbered unit named in the same message wins over these,
+// and they do not count towards the units affected: the configuration is
+// the hospital's own word. A department (dept) is where work happens but
+// not a care unit: it is the location only when no unit is named.
 var builtinUnits = []struct {
 	name    string
 	aliases []string
 	dept    bool
+	// noBare: the name alone is also a service or a specialty ("infusion
+	// pump", "telemetry box", "ortho is waiting"), so only the aliases
+	// name the unit.
+	noBare bool
 }{
 	{name: "MICU", aliases: []string{"medical icu", "medical intensive care"}},
 	{name: "SICU", aliases: []string{"surgical icu", "surgical intensive care"}},
@@ -26,7 +31,7 @@ var builtinUnits = []struct {
 	{name: "TCU", aliases: []string{"transitional care", "transitional care unit"}},
 	{name: "Cardiac Stepdown", aliases: []string{"cardiac step down", "cardiac stepdown", "cardiac step-down", "cardiac sdu"}},
 	{name: "Stepdown", aliases: []string{"step down unit", "stepdown unit", "sdu"}},
-	{name: "Telemetry", aliases: []string{"tele unit", "tele floor", "telemetry unit"}},
+	{name: "Telemetry", noBare: true, aliases: []string{"tele unit", "tele floor", "telemetry unit"}},
 	{name: "Med Surg", aliases: []string{"med surg", "medsurg", "medical surgical", "med/surg"}},
 	{name: "Mother Baby", aliases: []string{"mother baby", "mother/baby", "mother-baby", "mom baby", "mombaby", "postpartum unit"}},
 	{name: "Postpartum", aliases: []string{"post partum"}},
@@ -34,20 +39,20 @@ var builtinUnits = []struct {
 	{name: "Nursery", aliases: []string{"newborn nursery", "well baby nursery"}},
 	{name: "Pediatrics", aliases: []string{"peds", "pediatric unit", "pediatric floor", "peds floor", "peds unit"}},
 	{name: "Rehab", aliases: []string{"rehabilitation", "inpatient rehab", "acute rehab", "rehab unit"}},
-	{name: "Psych", aliases: []string{"psychiatry", "behavioral health", "inpatient psych", "bh unit", "psych unit"}},
-	{name: "Neuro", aliases: []string{"neurology unit", "neuro floor", "neuro unit"}},
-	{name: "Ortho", aliases: []string{"orthopedics", "ortho floor", "ortho unit"}},
+	{name: "Psych", noBare: true, aliases: []string{"psychiatry", "behavioral health", "inpatient psych", "bh unit", "psych unit"}},
+	{name: "Neuro", noBare: true, aliases: []string{"neurology unit", "neuro floor", "neuro unit"}},
+	{name: "Ortho", noBare: true, aliases: []string{"orthopedics", "ortho floor", "ortho unit"}},
 	{name: "Burn Unit", aliases: []string{"burn center", "burn icu"}},
-	{name: "Trauma", aliases: []string{"trauma unit", "trauma bay"}},
-	{name: "Hospice", aliases: []string{"palliative care unit"}},
-	{name: "Observation", aliases: []string{"obs unit", "observation unit", "cdu"}},
+	{name: "Trauma", noBare: true, aliases: []string{"trauma unit", "trauma bay"}},
+	{name: "Hospice", noBare: true, aliases: []string{"palliative care unit"}},
+	{name: "Observation", noBare: true, aliases: []string{"obs unit", "observation unit", "cdu"}},
 	{name: "Pre-Op", aliases: []string{"preop", "pre op", "pre-op holding", "holding area"}},
 	{name: "Same Day Surgery", aliases: []string{"sds", "day surgery", "ambulatory surgery"}},
 	{name: "Endoscopy", aliases: []string{"endo unit", "gi lab", "endo suite", "endoscopy suite"}},
 	{name: "Cath Lab", aliases: []string{"cardiac cath lab", "ep lab"}},
 	{name: "IR", aliases: []string{"interventional radiology"}},
 	{name: "Dialysis", aliases: []string{"dialysis unit", "hemodialysis", "renal unit"}},
-	{name: "Infusion", aliases: []string{"infusion center", "infusion clinic", "chemo infusion"}},
+	{name: "Infusion", noBare: true, aliases: []string{"infusion center", "infusion clinic", "chemo infusion"}},
 	{name: "Wound Care", aliases: []string{"wound clinic", "wound center"}},
 	{name: "Urgent Care", aliases: []string{"walk in clinic", "walk-in clinic"}},
 	{name: "Radiology", aliases: []string{"rads", "imaging department", "x-ray department", "radiology department"}, dept: true},
@@ -59,8 +64,8 @@ var builtinUnits = []struct {
 	{name: "HIM", aliases: []string{"health information management", "medical records"}, dept: true},
 	{name: "EVS", aliases: []string{"environmental services", "housekeeping"}, dept: true},
 	{name: "Respiratory Therapy", aliases: []string{"rt department"}, dept: true},
-	{name: "Nutrition", aliases: []string{"food and nutrition", "dietary"}, dept: true},
-	{name: "Biomed", aliases: []string{"clinical engineering", "biomedical engineering"}, dept: true},
+	{name: "Nutrition", noBare: true, aliases: []string{"food and nutrition", "dietary"}, dept: true},
+	{name: "Biomed", noBare: true, aliases: []string{"clinical engineering", "biomedical engineering"}, dept: true},
 }
 
 // unitBuildings are the words of numbered buildings and towers: "7 Tower",
