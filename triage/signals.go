@@ -150,6 +150,10 @@ var signalPhraseLists = []struct {
 	{cueUrgent, "or waiting", "or waiting|case waiting|surgery waiting|surgeon waiting|case on hold|holding the case|case about to start|cases starting|case starting|case starts|going to or|going to the or|going to surgery|headed to or|headed to the or|heading to or|heading to the or|going back to or|going back to the or"},
 	{cueUrgent, "safety hazard", "sparks|sparking|smoke|smoking|burning smell|smells like burning|on fire|shocked me|electric shock"},
 	{cueUrgent, "surgery delayed", "surgery delayed|case delayed|or delayed|delaying surgery|delaying the case|surgery is delayed|case is delayed"},
+	{cueUrgent, "meds due", "med is late|dose is late|is overdue|insulin is due|insulin due|due now|needs it now|need it now|needed now|holding the drip|holding the infusion|holding meds|holding her meds|holding his meds|cant give|cannot give|can't give|unable to give"},
+	{cueUrgent, "patient in labor", "active labor|labor stalled|in active labor|delivering now|crowning"},
+	{cueUrgent, "patient coming out of surgery", "coming out of surgery|out of surgery now|coming out of the or|rolling back from or"},
+	{cueUrgent, "downtime", "downtime procedures|downtime forms|on downtime|paper downtime|going to downtime"},
 	{cueUrgent, "patient on table", "pt on table|patient on table|pt on the table|patient on the table|pt is on the table"},
 	{cueNeutral, "", "at all|all in one|upside down|locked for editing|error code|sign in|sign into|sign on|sign out|sign off|call me|no problem|no worries|not sure|dont know|no idea|thank you|thanks|no paper|no dial tone|pass word"},
 }
