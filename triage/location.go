@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Locations are normalised so that the same place always reads the same:
@@ -93,23 +95,52 @@ func unitForms(units []string) []unitForm {
 			}
 		}
 	}
-	for _, b := range builtinUnits {
-		if slices.ContainsFunc(units, func(u string) bool { return sameWords(u, b.name) }) {
-			continue
+	for _, f := range builtinForms {
+		if !slices.ContainsFunc(units, func(u string) bool { return strings.EqualFold(u, f.name) }) {
+			forms = append(forms, f)
 		}
+	}
+	return forms
+}
+
+// unitFormsCache holds unitForms by the configured units, joined: a
+// configuration is read once and its units never change, so the forms are
+// built once per configuration, not once per message.
+// It is a memo of a pure function, bounded so that a caller passing ever
+// new unit lists cannot grow it without end.
+var (
+	unitFormsCache sync.Map // string -> []unitForm
+	unitFormsSize  atomic.Int32
+)
+
+func cachedUnitForms(units []string) []unitForm {
+	key := strings.Join(units, "\x00")
+	if f, ok := unitFormsCache.Load(key); ok {
+		return f.([]unitForm)
+	}
+	forms := unitForms(units)
+	if unitFormsSize.Add(1) <= 64 {
+		unitFormsCache.Store(key, forms)
+	}
+	return forms
+}
+
+// builtinForms are the ways the built-in units are written, built once.
+var builtinForms = func() []unitForm {
+	var forms []unitForm
+	for _, b := range builtinUnits {
 		phrases := b.aliases
 		if !b.noBare {
 			phrases = append([]string{b.name}, b.aliases...)
 		}
 		for _, p := range phrases {
-			if firstFold(p) == 0 {
-				continue
+			if firstFold(p) != 0 {
+				forms = append(forms, unitForm{name: b.name, phrase: p, first: firstFold(p), upperOnly: isShortWord(p), builtin: true, dept: b.dept})
 			}
-			forms = append(forms, unitForm{name: b.name, phrase: p, first: firstFold(p), upperOnly: isShortWord(p), builtin: true, dept: b.dept})
 		}
 	}
 	return forms
-}
+}()
 
 // isShortWord reports whether name is one short English word.
 func isShortWord(name string) bool {
@@ -170,7 +201,7 @@ var timeUnits = map[string]bool{
 func findLocation(text string, terms []term, skip []bool, units []string, answer bool) *locationMarks {
 	r := &locationReader{
 		text: text, terms: terms, skip: skip, units: units,
-		forms: unitForms(units), used: make([]bool, len(terms)), marks: &locationMarks{},
+		forms: cachedUnitForms(units), used: make([]bool, len(terms)), marks: &locationMarks{},
 	}
 	readers := [...]func(int) int{r.unitAt, r.gluedAt, r.buildingAt, r.numberedAt, r.floorAt, r.roomAt, r.markerAt}
 	for i := 0; i < len(terms); {

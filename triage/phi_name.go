@@ -126,14 +126,23 @@ func wordShape(s string, capsMessage bool) nameShape {
 // capsMessage reports whether the text is written in capitals: four words or
 // more and no lower-case letter.
 func capsMessage(text string) bool {
-	words := 0
-	for _, f := range strings.Fields(text) {
-		if strings.IndexFunc(f, unicode.IsLower) >= 0 {
+	words, inWord, letters := 0, false, false
+	for _, c := range text {
+		if unicode.IsSpace(c) {
+			if inWord && letters {
+				words++
+			}
+			inWord, letters = false, false
+			continue
+		}
+		inWord = true
+		if unicode.IsLower(c) {
 			return false
 		}
-		if strings.IndexFunc(f, unicode.IsLetter) >= 0 {
-			words++
-		}
+		letters = letters || unicode.IsLetter(c)
+	}
+	if inWord && letters {
+		words++
 	}
 	return words >= 4
 }
