@@ -205,6 +205,43 @@ func TestDevSet(t *testing.T) {
 	for _, m := range sc.misses {
 		t.Logf("  miss: %s", m)
 	}
+	sc.floors(t, floors{category: 0.90, unit: 0.95, device: 0.90, priority: 0.93, identifiers: 0.97, names: 0.95, alarms: 0.02, kept: 5, accessAbove: 1})
+}
+
+// floors are the least a set must score; they stop a change from losing
+// ground unnoticed.
+type floors struct {
+	category, unit, device, priority, identifiers, names, alarms float64
+	kept, accessAbove                                            int // messages kept verbatim; access requests above P3
+}
+
+func (sc setScore) floors(t *testing.T, f floors) {
+	t.Helper()
+	n, ok := 0, 0
+	for typ := range sc.phiN {
+		n += sc.phiN[typ]
+		ok += sc.phiOK[typ]
+	}
+	check := func(what string, got, want float64) {
+		if got < want {
+			t.Errorf("%s %.3f, want at least %.2f", what, got, want)
+		}
+	}
+	check("category", ratio(sc.category, sc.n), f.category)
+	check("unit found", ratio(sc.unitFound, sc.units), f.unit)
+	check("device found", ratio(sc.deviceFound, sc.devices), f.device)
+	check("priority floor", ratio(sc.floor, sc.n), f.priority)
+	check("identifiers", ratio(ok, n), f.identifiers)
+	check("names", ratio(sc.phiOK["NAME"], sc.phiN["NAME"]), f.names)
+	if r := ratio(sc.alarms, sc.decoys); r > f.alarms {
+		t.Errorf("false alarms %.3f, want at most %.2f", r, f.alarms)
+	}
+	if sc.leaked > f.kept {
+		t.Errorf("%d messages kept an identifier verbatim, want at most %d", sc.leaked, f.kept)
+	}
+	if sc.access-sc.accessOK > f.accessAbove {
+		t.Errorf("%d of %d access requests above P3, want at most %d", sc.access-sc.accessOK, sc.access, f.accessAbove)
+	}
 }
 
 // TestHoldoutSet scores the frozen holdout: written before the detectors
@@ -218,4 +255,9 @@ func TestHoldoutSet(t *testing.T) {
 	if sc.n < 300 {
 		t.Errorf("the holdout has %d messages, want at least 300", sc.n)
 	}
+	// Regression floors a little under the figures measured when the
+	// detectors were last changed (README.md beside the set); the targets
+	// are higher. Access requests are scored by their detected category,
+	// so one read as a system fault can still come out above P3.
+	sc.floors(t, floors{category: 0.82, unit: 0.87, device: 0.87, priority: 0.91, identifiers: 0.83, names: 0.80, alarms: 0.08, kept: 35, accessAbove: 5})
 }

@@ -1218,7 +1218,15 @@ func (r *phiRun) staffTitle(i, e int) bool {
 	if r.punct(e+1, "'’") && r.eq(e+2, "s") {
 		return false // "Ms. Oyelowo's order"
 	}
-	for k, words := e+1, 0; k < len(r.toks) && words < 4; k++ {
+	return r.staffAfter(e, 4, true)
+}
+
+// staffAfter reports whether one of the few words after a name at token e
+// says it is staff's: a role ("RN", "from pharmacy", "in IT") or an
+// extension. With kinStops, a relative or a care word first ("Mrs. Lee's
+// daughter", "Mr. Ortiz in bed 3") says it is a patient's.
+func (r *phiRun) staffAfter(e, most int, kinStops bool) bool {
+	for k, words := e+1, 0; k < len(r.toks) && words < most; k++ {
 		t := r.toks[k]
 		if t.nl || t.kind == tokMarker {
 			break
@@ -1231,13 +1239,15 @@ func (r *phiRun) staffTitle(i, e int) bool {
 		}
 		words++
 		switch {
-		case t.w&wKin != 0 || t.w&wCare != 0:
+		case kinStops && (t.w&wKin != 0 || t.w&wCare != 0):
 			return false
-		case t.w&wRole != 0 || r.staffCue(k) && t.digits > 0:
+		case t.w&wRole != 0 || r.staffCue(k) && (t.digits > 0 || r.str(k) == "IT"):
 			return true
 		case (r.eq(k, "from") || r.eq(k, "in") || r.eq(k, "at") || r.eq(k, "with") || r.eq(k, "of")) &&
 			(r.is(k+1, wDept) || r.word(k+1) && r.str(k+1) == "IT"):
 			return true
+		case !kinStops && t.digits > 0:
+			return false
 		}
 	}
 	return false

@@ -677,28 +677,5 @@ func (r *phiRun) staffAround(s, e int) bool {
 		r.punct(p, "-–—") && (p == 0 || r.toks[p].nl) {
 		return true
 	}
-	for k, words := e+1, 0; k < len(r.toks) && words < 2; k++ {
-		t := r.toks[k]
-		if t.nl || t.kind == tokMarker {
-			break
-		}
-		if t.kind == tokPunct {
-			if r.ender(k) {
-				break
-			}
-			continue
-		}
-		words++
-		if t.w&wRole != 0 || r.staffCue(k) && (t.digits > 0 || r.str(k) == "IT") {
-			return true
-		}
-		if (r.eq(k, "from") || r.eq(k, "in") || r.eq(k, "at") || r.eq(k, "with") || r.eq(k, "of")) &&
-			(r.is(k+1, wDept) || r.word(k+1) && r.str(k+1) == "IT") {
-			return true
-		}
-		if t.digits > 0 {
-			break
-		}
-	}
-	return false
+	return r.staffAfter(e, 2, false)
 }

@@ -343,3 +343,59 @@ func BenchmarkParseLongUncut(b *testing.B) {
 		parse(longReport, opts)
 	}
 }
+
+// TestParseCategoryFromFailingService pins the rules that pick the service
+// that must be fixed over the words mentioned.
+func TestParseCategoryFromFailingService(t *testing.T) {
+	t.Parallel()
+	opts := Options{Units: testUnits}
+	for _, c := range []struct {
+		text string
+		want ticket.Category
+	}{
+		{"Epic down in 3 North too, cannot scan meds", ticket.CategoryEHR},
+		{"eligibility check just spins for every patient at the front desk", ticket.CategoryEHR},
+		{"patient portal won't let mom set up proxy access", ticket.CategoryEHR},
+		{"quick reg errors out, can't create new encounters", ticket.CategoryEHR},
+		{"web filter is blocking the poison control site", ticket.CategoryNetwork},
+		{"can't reach any website from the ED computers", ticket.CategoryNetwork},
+		{"remote desktop keeps timing out from home", ticket.CategoryNetwork},
+		{"cabinet refusing to give the PRN oxy even though the order is active in Epic", ticket.CategoryPharmacy},
+		{"vent settings not flowing into PowerChart in MICU", ticket.CategoryDevice},
+		{"temp probe readings not going into epic for rm 508", ticket.CategoryDevice},
+		{"requesting Omnicell access for a travel nurse on MICU", ticket.CategoryAccess},
+		{"unit iPhone in Mother Baby won't ring", ticket.CategoryPhone},
+	} {
+		if got := Parse(c.text, opts).Category; got != c.want {
+			t.Errorf("Parse(%q).Category = %s, want %s", c.text, got, c.want)
+		}
+	}
+}
+
+func TestParseScopeInWords(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{
+		"epic down on the whole 6th floor",
+		"wifi down on both 6N and 6S",
+		"phones out in the entire clinic building",
+		"network down across the whole hospital",
+	} {
+		if got := Parse(text, Options{Units: testUnits}).Signals.Scope; got != ScopeSite {
+			t.Errorf("Parse(%q).Signals.Scope = %q, want %q", text, got, ScopeSite)
+		}
+	}
+}
+
+func TestParseUrgencyOfHeldMeds(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{
+		"eMAR shows 2 heparin drips, holding the drip until fixed",
+		"glucometer results not in epic and insulin is due now",
+		"workstation in L&D triage won't wake, pt in active labor",
+		"pc in PACU dead and the pt is coming out of surgery",
+	} {
+		if len(Parse(text, Options{Units: testUnits}).Signals.Urgent) == 0 {
+			t.Errorf("Parse(%q) found no urgency word", text)
+		}
+	}
+}
