@@ -145,7 +145,7 @@ func (h *Handlers) Register(r *bot.Routes) {
 	r.Event(EventHomeOpened, h.onHomeOpened)
 	r.Command(CommandTicket, h.onTicketCommand)
 	r.Command(CommandOnCall, h.onOnCallCommand)
-	for _, id := range []string{ActionCareBlocked, ActionCareSlowed, ActionCareNone, ActionScopeOne, ActionScopeUnit, ActionScopeSite, ActionSkipDevice} {
+	for _, id := range triageActions {
 		r.Action(id, h.onTriageButton)
 	}
 	r.Action(ActionSelfHelpFixed, h.onSelfHelp)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -153,6 +154,9 @@ func (h *Handlers) newReport(ctx context.Context, log logrus.FieldLogger, r repo
 	default:
 		t.Status = ticket.StatusOpen
 	}
+	if conv != nil && slices.Contains(questions, string(triage.AskCategory)) {
+		conv.Choices = stringsOf(draft.Choices())
+	}
 	var created bool
 	if conv != nil {
 		t, created, err = h.store.CreateInTriage(ctx, t, first, conv, now.Add(h.cfg.TriageTimeout))
@@ -268,9 +272,9 @@ func (h *Handlers) firstReply(ctx context.Context, t *ticket.Ticket, conv *store
 				slack.NewButtonBlockElement(ActionSelfHelpMore, n, slack.NewTextBlockObject(slack.PlainTextType, "I still need help", false, false))),
 		}
 	}
-	q := triage.Question(conv.Asked)
+	a := askingOf(t, conv, triage.Question(conv.Asked))
 	intro := receipt + " A quick question so the right person comes fast:"
-	return intro + " " + plain(prompt(q)), append([]slack.Block{section(intro)}, questionBlocks(t.Number, q)...)
+	return intro + " " + plain(a.prompt()), append([]slack.Block{section(intro)}, a.blocks(t.Number)...)
 }
 
 // inThread handles the requester's message in their ticket's thread: an
@@ -294,7 +298,7 @@ func (h *Handlers) inThread(ctx context.Context, log logrus.FieldLogger, r repor
 			return true, h.cancel(ctx, t, once)
 		}
 		if q := triage.Question(conv.Asked); conv.Asked != askedSelfHelp {
-			if v, ok := triage.Answer(q, text, h.triage); ok {
+			if v, ok := h.readAnswer(conv, text); ok {
 				t, next, err := h.answer(ctx, t.Number, q, v, once)
 				switch {
 				case errors.Is(err, store.ErrAlreadyApplied):
@@ -350,10 +354,10 @@ func (h *Handlers) openQuestionFor(ctx context.Context, r report, text string) (
 	// Only a short answer to a button question: a longer message, or one
 	// naming a place or a device, may well be a new report.
 	q := triage.Question(conv.Asked)
-	if (q != triage.AskCare && q != triage.AskScope) || len(strings.Fields(text)) > 6 {
+	if (q != triage.AskCategory && q != triage.AskCare && q != triage.AskScope) || len(strings.Fields(text)) > 6 {
 		return nil, false
 	}
-	_, ok := triage.Answer(q, text, h.triage)
+	_, ok := h.readAnswer(conv, text)
 	return latest[0], ok
 }
 
@@ -396,10 +400,10 @@ func phiLabel(kind string) string {
 	return "an identifier (" + kind + ")"
 }
 
-func stringsOf(qs []triage.Question) []string {
-	out := make([]string, len(qs))
-	for i, q := range qs {
-		out[i] = string(q)
+func stringsOf[S ~string](xs []S) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
 	}
 	return out
 }

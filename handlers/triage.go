@@ -21,16 +21,24 @@ import (
 // The action IDs of triage buttons. Slack wants action IDs unique within a
 // message, so each answer has its own; the button's value is the ticket number.
 const (
-	ActionCareBlocked   = "triage_care_blocked"
-	ActionCareSlowed    = "triage_care_slowed"
-	ActionCareNone      = "triage_care_none"
-	ActionScopeOne      = "triage_scope_one"
-	ActionScopeUnit     = "triage_scope_unit"
-	ActionScopeSite     = "triage_scope_site"
-	ActionSkipDevice    = "triage_device_skip"
-	ActionSelfHelpFixed = "selfhelp_fixed"
-	ActionSelfHelpMore  = "selfhelp_more"
+	ActionCategoryFirst  = "triage_category_first"
+	ActionCategorySecond = "triage_category_second"
+	ActionCareBlocked    = "triage_care_blocked"
+	ActionCareSlowed     = "triage_care_slowed"
+	ActionCareNone       = "triage_care_none"
+	ActionScopeOne       = "triage_scope_one"
+	ActionScopeUnit      = "triage_scope_unit"
+	ActionScopeSite      = "triage_scope_site"
+	ActionSkipDevice     = "triage_device_skip"
+	ActionSelfHelpFixed  = "selfhelp_fixed"
+	ActionSelfHelpMore   = "selfhelp_more"
 )
+
+// triageActions are the action IDs of every triage answer button.
+var triageActions = []string{
+	ActionCategoryFirst, ActionCategorySecond, ActionCareBlocked, ActionCareSlowed, ActionCareNone,
+	ActionScopeOne, ActionScopeUnit, ActionScopeSite, ActionSkipDevice,
+}
 
 // askedSelfHelp is Conversation.Asked while a self-help answer is offered.
 const askedSelfHelp = "selfhelp"
@@ -41,9 +49,36 @@ type button struct {
 	style                slack.Style
 }
 
-// buttonsFor lists the answer buttons of a question, in the order shown.
-func buttonsFor(q triage.Question) []button {
-	switch q {
+// asking is a question as put to one requester: the category question
+// names the two services it offers, and the system when the requester named
+// one ("Is it Epic, or the scanner itself?").
+type asking struct {
+	q       triage.Question
+	choices []string // the categories offered, for AskCategory
+	system  string
+}
+
+// askingOf is question q of ticket t, with the choices its conversation
+// keeps.
+func askingOf(t *ticket.Ticket, conv *store.Conversation, q triage.Question) asking {
+	a := asking{q: q, system: t.System}
+	if conv != nil {
+		a.choices = conv.Choices
+	}
+	return a
+}
+
+// buttons lists the answer buttons of a question, in the order shown.
+func (a asking) buttons() []button {
+	switch a.q {
+	case triage.AskCategory:
+		if len(a.choices) != 2 {
+			return nil
+		}
+		return []button{
+			{ActionCategoryFirst, capitalize(a.choiceName(a.choices[0])), a.choices[0], ""},
+			{ActionCategorySecond, capitalize(a.choiceName(a.choices[1])), a.choices[1], ""},
+		}
 	case triage.AskCare:
 		return []button{
 			{ActionCareBlocked, "Blocked", string(triage.CareBlocked), slack.StyleDanger},
@@ -63,8 +98,12 @@ func buttonsFor(q triage.Question) []button {
 }
 
 // prompt is how a question is put to the requester.
-func prompt(q triage.Question) string {
-	switch q {
+func (a asking) prompt() string {
+	switch a.q {
+	case triage.AskCategory:
+		if len(a.choices) == 2 {
+			return fmt.Sprintf("*Is it %s, or %s?* Tell me which one needs fixing.", a.choiceName(a.choices[0]), a.choiceName(a.choices[1]))
+		}
 	case triage.AskCare:
 		return "*Is patient care affected?*"
 	case triage.AskScope:
@@ -77,9 +116,36 @@ func prompt(q triage.Question) string {
 	return ""
 }
 
+// choiceNames name what fails in each built-in category, as the category
+// question offers it.
+var choiceNames = map[ticket.Category]string{
+	ticket.CategoryEHR: "the EHR", ticket.CategoryLogin: "signing in", ticket.CategoryWorkstation: "the computer",
+	ticket.CategoryPrinter: "the printer", ticket.CategoryScanner: "the scanner itself",
+	ticket.CategoryNetwork: "the network or Wi-Fi", ticket.CategoryPhone: "the phone",
+	ticket.CategoryDevice: "the medical device", ticket.CategoryImaging: "PACS or the image viewer",
+	ticket.CategoryPharmacy: "the med cabinet", ticket.CategoryAccess: "access for someone",
+}
+
+// choiceName names category c as the category question offers it: by the
+// system the requester named when it is that category's ("Epic"), else by
+// what fails ("the scanner itself").
+func (a asking) choiceName(c string) string {
+	cat := ticket.Category(c)
+	if a.system != "" && triage.SystemCategory(a.system) == cat {
+		return a.system
+	}
+	if n, ok := choiceNames[cat]; ok {
+		return n
+	}
+	return cat.Label()
+}
+
 // answerLabel is how an answer is shown once given.
-func answerLabel(q triage.Question, value string) string {
-	for _, b := range buttonsFor(q) {
+func (a asking) answerLabel(value string) string {
+	if a.q == triage.AskCategory && value != "" {
+		return ticket.Category(value).Label()
+	}
+	for _, b := range a.buttons() {
 		if b.value == value && value != "" {
 			return b.label
 		}
@@ -90,19 +156,33 @@ func answerLabel(q triage.Question, value string) string {
 	return value
 }
 
-// questionBlocks renders a question with its buttons.
-func questionBlocks(n int64, q triage.Question) []slack.Block {
-	blocks := []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, prompt(q), false, false), nil, nil)}
+// blocks renders a question with its buttons.
+func (a asking) blocks(n int64) []slack.Block {
+	blocks := []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, a.prompt(), false, false), nil, nil)}
 	var elems []slack.BlockElement
-	for _, b := range buttonsFor(q) {
+	for _, b := range a.buttons() {
 		btn := slack.NewButtonBlockElement(b.action, strconv.FormatInt(n, 10), slack.NewTextBlockObject(slack.PlainTextType, b.label, false, false))
 		btn.Style = b.style
 		elems = append(elems, btn)
 	}
 	if len(elems) > 0 {
-		blocks = append(blocks, slack.NewActionBlock("triage_"+string(q), elems...))
+		blocks = append(blocks, slack.NewActionBlock("triage_"+string(a.q), elems...))
 	}
 	return append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, "Say _cancel_ to withdraw the report.", false, false)))
+}
+
+// readAnswer reads the requester's reply to the open question of conv.
+func (h *Handlers) readAnswer(conv *store.Conversation, text string) (string, bool) {
+	q := triage.Question(conv.Asked)
+	if q != triage.AskCategory {
+		return triage.Answer(q, text, h.triage)
+	}
+	choices := make([]ticket.Category, len(conv.Choices))
+	for i, c := range conv.Choices {
+		choices[i] = ticket.Category(c)
+	}
+	c, ok := triage.AnswerCategory(text, choices, h.triage)
+	return string(c), ok
 }
 
 // draftOf rebuilds what triage knows of a ticket, to apply an answer to it.
@@ -123,42 +203,61 @@ func (h *Handlers) setDraft(t *ticket.Ticket, d triage.Draft) {
 }
 
 // openQuestions keeps the pending questions that are still open for d, in
-// their order; none once the ticket has P1 signals.
+// their order; none once the ticket has P1 signals. The category question
+// stays open until answered: a stored draft keeps no scores to ask it by.
 func (h *Handlers) openQuestions(d triage.Draft, pending []string) []string {
 	open := triage.Questions(d, h.triage)
+	p1 := triage.Prioritize(d, h.triage).Level == ticket.P1
 	var out []string
 	for _, q := range pending {
-		if slices.Contains(open, triage.Question(q)) {
+		if slices.Contains(open, triage.Question(q)) || q == string(triage.AskCategory) && !p1 {
 			out = append(out, q)
 		}
 	}
 	return out
 }
 
+// questionsAfter are the questions to ask once question q is answered with
+// d the result: the category answer can open questions of its own (a
+// scanner has an asset tag, an EHR does not), so they are asked afresh,
+// one fewer than the most.
+func (h *Handlers) questionsAfter(q triage.Question, d triage.Draft, pending []string) []string {
+	if q != triage.AskCategory {
+		return h.openQuestions(d, pending)
+	}
+	next := stringsOf(triage.Questions(d, h.triage))
+	if len(next) > triage.MaxQuestions-1 {
+		next = next[:triage.MaxQuestions-1]
+	}
+	return next
+}
+
 // answer applies the requester's answer to the question asked and moves the
-// conversation on: the next question, or routing when none is left. once
-// names the message or press, so a repeat changes nothing.
-func (h *Handlers) answer(ctx context.Context, n int64, q triage.Question, value, once string) (*ticket.Ticket, []string, error) {
+// conversation on: the next question, or routing when none is left, when the
+// conversation returned is nil. once names the message or press, so a repeat
+// changes nothing.
+func (h *Handlers) answer(ctx context.Context, n int64, q triage.Question, value, once string) (*ticket.Ticket, *store.Conversation, error) {
 	for range 3 {
 		t, conv, err := h.store.TicketAndConversation(ctx, n)
 		if err != nil {
 			return nil, nil, err
 		}
-		if t.Status != ticket.StatusTriage || conv == nil || conv.Asked != string(q) {
+		if t.Status != ticket.StatusTriage || conv == nil || conv.Asked != string(q) ||
+			q == triage.AskCategory && !slices.Contains(conv.Choices, value) {
 			return t, nil, errStale
 		}
 		now := h.clock.Now()
 		d := draftOf(t).With(q, value)
 		h.setDraft(t, d)
 		t.UpdatedAt = now
-		events := []ticket.Event{{At: now, Actor: t.Requester, Kind: ticket.EventAnswered, Text: string(q) + ": " + answerLabel(q, value)}}
-		next := h.openQuestions(d, conv.Pending)
+		events := []ticket.Event{{At: now, Actor: t.Requester, Kind: ticket.EventAnswered, Text: string(q) + ": " + askingOf(t, conv, q).answerLabel(value)}}
+		next := h.questionsAfter(q, d, conv.Pending)
 		change := store.Change{Ticket: t, Once: once}
 		if len(next) == 0 {
 			t.Status = ticket.StatusOpen
 			events = append(events, ticket.Event{At: now, Actor: "carebot", Kind: ticket.EventRouted, Text: t.Priority.String()})
 		} else {
-			change.Conversation = &store.Conversation{Asked: next[0], Pending: next[1:]}
+			change.Conversation = &store.Conversation{Asked: next[0], Pending: next[1:], Choices: conv.Choices}
 			change.Deadline = now.Add(h.cfg.TriageTimeout)
 		}
 		change.Events = events
@@ -168,7 +267,7 @@ func (h *Handlers) answer(ctx context.Context, n int64, q triage.Question, value
 		case err != nil:
 			return nil, nil, err
 		}
-		return t, next, nil
+		return t, change.Conversation, nil
 	}
 	return nil, nil, fmt.Errorf("answer on ticket %d: %w", n, store.ErrConflict)
 }
@@ -176,13 +275,13 @@ func (h *Handlers) answer(ctx context.Context, n int64, q triage.Question, value
 // errStale means a question was answered after the conversation moved on.
 var errStale = errors.New("question no longer open")
 
-// continueTriage tells the requester what happens next: the next question,
-// or where the ticket went.
-func (h *Handlers) continueTriage(ctx context.Context, t *ticket.Ticket, next []string) error {
-	if len(next) > 0 {
-		q := triage.Question(next[0])
+// continueTriage tells the requester what happens next: the question conv
+// asks, or, when conv is nil, where the ticket went.
+func (h *Handlers) continueTriage(ctx context.Context, t *ticket.Ticket, conv *store.Conversation) error {
+	if conv != nil {
+		a := askingOf(t, conv, triage.Question(conv.Asked))
 		_, err := h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS),
-			slack.MsgOptionText(plain(prompt(q)), false), slack.MsgOptionBlocks(questionBlocks(t.Number, q)...))
+			slack.MsgOptionText(plain(a.prompt()), false), slack.MsgOptionBlocks(a.blocks(t.Number)...))
 		return err
 	}
 	if _, err := h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(h.routedText(ctx, t), false)); err != nil {
@@ -218,20 +317,11 @@ func (h *Handlers) whereNow(ctx context.Context, t *ticket.Ticket) string {
 
 // onTriageButton handles an answer button.
 func (h *Handlers) onTriageButton(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (*bot.Reply, error) {
-	var q triage.Question
-	var value string
-	for _, qq := range []triage.Question{triage.AskCare, triage.AskScope, triage.AskDevice} {
-		for _, b := range buttonsFor(qq) {
-			if b.action == action.ActionID {
-				q, value = qq, b.value
-			}
-		}
-	}
 	n, err := strconv.ParseInt(action.Value, 10, 64)
-	if q == "" || err != nil {
+	if err != nil {
 		return &bot.Reply{Text: "That button is not one I know; please answer in the thread."}, nil
 	}
-	t, err := h.store.Ticket(ctx, n)
+	t, conv, err := h.store.TicketAndConversation(ctx, n)
 	if ticket.IsNotFound(err) {
 		return &bot.Reply{Text: "I can't find that ticket any more."}, nil
 	}
@@ -241,18 +331,38 @@ func (h *Handlers) onTriageButton(ctx context.Context, cb slack.InteractionCallb
 	if t.Requester != cb.User.ID {
 		return &bot.Reply{Text: fmt.Sprintf("Only the person who reported %s can answer its questions.", h.id(n))}, nil
 	}
-	t, next, err := h.answer(ctx, n, q, value, fmt.Sprintf("press:%d:%s", n, q))
+	a, value, ok := pressed(t, conv, action.ActionID)
+	if !ok {
+		return &bot.Reply{Text: "That question has been answered already."}, nil
+	}
+	t, next, err := h.answer(ctx, n, a.q, value, fmt.Sprintf("press:%d:%s", n, a.q))
 	switch {
 	case errors.Is(err, errStale), errors.Is(err, store.ErrAlreadyApplied):
 		return &bot.Reply{Text: "That question has been answered already."}, nil
 	case err != nil:
 		return nil, err
 	}
-	h.log.WithFields(logrus.Fields{"ticket": h.id(n), "question": q}).Info("triage answered by button")
+	h.log.WithFields(logrus.Fields{"ticket": h.id(n), "question": a.q}).Info("triage answered by button")
 	if err := h.continueTriage(ctx, t, next); err != nil {
 		return nil, err
 	}
-	return answered(cb, fmt.Sprintf("%s *%s* ✓", plain(prompt(q)), answerLabel(q, value))), nil
+	return answered(cb, fmt.Sprintf("%s *%s* ✓", plain(a.prompt()), a.answerLabel(value))), nil
+}
+
+// pressed finds the question and answer of a pressed button. Buttons of
+// every question but the category one carry their answer; the category
+// buttons offer the choices the conversation keeps. ok is false for a
+// button of a question that is no longer open.
+func pressed(t *ticket.Ticket, conv *store.Conversation, actionID string) (asking, string, bool) {
+	for _, q := range []triage.Question{triage.AskCategory, triage.AskCare, triage.AskScope, triage.AskDevice} {
+		a := askingOf(t, conv, q)
+		for _, b := range a.buttons() {
+			if b.action == actionID {
+				return a, b.value, true
+			}
+		}
+	}
+	return asking{}, "", false
 }
 
 // answered replaces a question message with the question and its answer,
@@ -304,18 +414,17 @@ func (h *Handlers) onSelfHelp(ctx context.Context, cb slack.InteractionCallback,
 		now := h.clock.Now()
 		t.UpdatedAt = now
 		change := store.Change{Ticket: t, Once: fmt.Sprintf("press:%d:selfhelp", n)}
-		var next []string
 		if fixed {
 			t.Status, t.Resolution, t.ResolvedAt = ticket.StatusResolved, ticket.ResolutionSelfServed, now
 			change.Events = []ticket.Event{{At: now, Actor: t.Requester, Kind: ticket.EventSelfServed}}
 		} else {
-			next = h.openQuestions(draftOf(t), conv.Pending)
+			next := h.openQuestions(draftOf(t), conv.Pending)
 			change.Events = []ticket.Event{{At: now, Actor: t.Requester, Kind: ticket.EventAnswered, Text: "self-help: still needs help"}}
 			if len(next) == 0 {
 				t.Status = ticket.StatusOpen
 				change.Events = append(change.Events, ticket.Event{At: now, Actor: "carebot", Kind: ticket.EventRouted, Text: t.Priority.String()})
 			} else {
-				change.Conversation = &store.Conversation{Asked: next[0], Pending: next[1:]}
+				change.Conversation = &store.Conversation{Asked: next[0], Pending: next[1:], Choices: conv.Choices}
 				change.Deadline = now.Add(h.cfg.TriageTimeout)
 			}
 		}
@@ -336,7 +445,7 @@ func (h *Handlers) onSelfHelp(ctx context.Context, cb slack.InteractionCallback,
 		if fixed {
 			return answered(cb, fmt.Sprintf("Glad that fixed it. I've closed *%s*; write to me again any time.", h.id(n))), nil
 		}
-		if err := h.continueTriage(ctx, t, next); err != nil {
+		if err := h.continueTriage(ctx, t, change.Conversation); err != nil {
 			return nil, err
 		}
 		return answered(cb, "OK, a person will help. A couple of questions first:"), nil

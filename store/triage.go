@@ -23,6 +23,9 @@ type Conversation struct {
 	// self-help answer is offered.
 	Asked   string   `json:"asked"`
 	Pending []string `json:"pending,omitempty"` // questions still to ask after Asked
+	// Choices are the two categories the category question offers, best
+	// first, kept until it is answered.
+	Choices []string `json:"choices,omitempty"`
 	// Deadline is when silence routes the ticket; an answer moves it.
 	Deadline time.Time `json:"deadline"`
 }

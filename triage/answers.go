@@ -2,6 +2,8 @@ package triage
 
 import (
 	"strings"
+
+	"carebot/ticket"
 )
 
 // Answers come by button (the value is the answer itself: "blocked",
@@ -174,13 +176,19 @@ func careRank(c Care) int {
 	return 0
 }
 
-// With returns the draft with an answer applied: for AskCare a Care value,
+// With returns the draft with an answer applied: for AskCategory the
+// category chosen, for AskCare a Care value,
 // for AskScope a Scope value, for AskLocation a location, for AskDevice a
 // device ID. A value that does not fit the question, and an empty location
 // or device (a skipped question), leave the draft as it was.
 func (d Draft) With(q Question, value string) Draft {
 	value = strings.TrimSpace(value)
 	switch q {
+	case AskCategory:
+		if value != "" {
+			c := ticket.Category(strings.ToLower(value))
+			d.Category, d.Categories, d.Scores = c, []ticket.Category{c}, nil
+		}
 	case AskCare:
 		if c := Care(strings.ToLower(value)); c == CareBlocked || c == CareSlowed || c == CareNone {
 			d.Signals.Care = c

@@ -51,6 +51,7 @@ type Question string
 
 // The questions, in the order they are asked.
 const (
+	AskCategory Question = "category" // buttons: the two categories triage cannot tell apart
 	AskCare     Question = "care"     // buttons: Blocked / Slowed, workaround / Not affected
 	AskScope    Question = "scope"    // buttons: Just me / My unit / Several units
 	AskLocation Question = "location" // free text, only when the location is missing

@@ -168,9 +168,9 @@ type catTally struct {
 }
 
 // classify scores every category the terms name and returns them best
-// first, with the second problems after. The result is empty when no
-// keyword matched.
-func classify(terms []term, sig *signalMarks, tag string, opts Options) []ticket.Category {
+// first, with the second problems after, and every category's score, best
+// first. Both are empty when no keyword matched.
+func classify(terms []term, sig *signalMarks, tag string, opts Options) ([]ticket.Category, []CategoryScore) {
 	custom := configKeywords(opts.Keywords)
 	var ts tallies
 	landing := 0 // weight of EHR keywords named as a destination
@@ -235,7 +235,17 @@ func classify(terms []term, sig *signalMarks, tag string, opts Options) []ticket
 			ts[k].score++
 		}
 	}
-	return ts.rank()
+	cats := ts.rank()
+	if cats == nil {
+		return nil, nil
+	}
+	scores := make([]CategoryScore, 0, len(ts))
+	for _, t := range ts {
+		if t.score > 0 {
+			scores = append(scores, CategoryScore{Category: t.cat, Score: t.score})
+		}
+	}
+	return cats, scores
 }
 
 // keywordAt returns the longest keyword at term i, built-in or configured.
@@ -364,6 +374,17 @@ var systemNames = map[string]struct {
 	"capsule": {"Capsule", ticket.CategoryDevice}, "muse": {"MUSE", ticket.CategoryDevice},
 	"kronos": {"Kronos", ticket.CategoryOther}, "outlook": {"Outlook", ticket.CategoryOther},
 	"zoom": {"Zoom", ticket.CategoryOther}, "webex": {"Webex", ticket.CategoryOther},
+}
+
+// SystemCategory returns the category of a system as findSystem names it
+// ("Epic" is ehr, "Pyxis" pharmacy); "" for a system triage does not know.
+func SystemCategory(name string) ticket.Category {
+	for _, s := range systemNames {
+		if s.name == name {
+			return s.cat
+		}
+	}
+	return ""
 }
 
 // findSystem returns the affected system: the first one named that belongs

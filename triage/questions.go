@@ -6,7 +6,8 @@ import "carebot/ticket"
 const MaxQuestions = 3
 
 // Questions returns the triage questions still open for a draft, at most
-// MaxQuestions, in the order they are asked: patient care (when the message
+// MaxQuestions, in the order they are asked: which service fails (when two
+// categories are close, see Draft.Choices), patient care (when the message
 // did not say), scope (when it did not say), location (when none was named)
 // and the device's asset tag (hardware categories only: workstation,
 // printer, scanner, phone, device; when none was named). Access requests are
@@ -18,6 +19,9 @@ func Questions(d Draft, opts Options) []Question {
 		return nil
 	}
 	var qs []Question
+	if d.Choices() != nil {
+		qs = append(qs, AskCategory)
+	}
 	if d.Signals.Care == CareUnknown {
 		qs = append(qs, AskCare)
 	}

@@ -40,6 +40,10 @@ type Draft struct {
 	// Categories are every category the message reports a problem with,
 	// best first; more than one means the message names two problems.
 	Categories []ticket.Category
+	// Scores are how strongly the message names each category, best
+	// first; Category is the first. Empty when nothing matched, and after
+	// the requester chose the category (With AskCategory).
+	Scores []CategoryScore
 	// Location is normalised, such as "4 West, room 412, bed B", "ED bay 7",
 	// "NICU pod C", "OR 5" or "floor 3"; "" when none is named.
 	Location string
@@ -68,7 +72,7 @@ func parse(text string, opts Options) Draft {
 	d := Draft{Text: text, Category: ticket.CategoryOther}
 	r := read(text, opts)
 	if len(r.cats) > 0 {
-		d.Category, d.Categories = r.cats[0], r.cats
+		d.Category, d.Categories, d.Scores = r.cats[0], r.cats, r.scores
 	} else {
 		d.Categories = []ticket.Category{ticket.CategoryOther}
 	}
@@ -82,11 +86,12 @@ func parse(text string, opts Options) Draft {
 
 // reading is everything the rules found in one text.
 type reading struct {
-	terms []term
-	ids   *idMarks
-	loc   *locationMarks
-	sig   *signalMarks
-	cats  []ticket.Category
+	terms  []term
+	ids    *idMarks
+	loc    *locationMarks
+	sig    *signalMarks
+	cats   []ticket.Category
+	scores []CategoryScore
 }
 
 // read runs every rule over text.
@@ -97,7 +102,7 @@ func read(text string, opts Options) reading {
 	r.ids = findIDs(text, r.terms)
 	r.loc = findLocation(text, r.terms, r.ids.skip, opts.Units, false)
 	r.sig = readSignals(r.terms, r.loc)
-	r.cats = classify(r.terms, r.sig, r.ids.tag, opts)
+	r.cats, r.scores = classify(r.terms, r.sig, r.ids.tag, opts)
 	return r
 }
 

@@ -16,20 +16,25 @@ import (
 // of one message. It never holds a patient identifier: PHI lists only the
 // kinds found, and Text is the redacted text.
 type explanation struct {
-	Text       string              `json:"text"`
-	Category   string              `json:"category"`
-	Categories []string            `json:"categories"`
-	Team       string              `json:"team"`
-	Location   string              `json:"location"`
-	Device     string              `json:"device"`
-	Callback   string              `json:"callback"`
-	System     string              `json:"system"`
-	Signals    explainedSignals    `json:"signals"`
-	PHI        []triage.PHIFinding `json:"phi"`
-	SelfHelp   bool                `json:"selfhelp"`
-	Priority   string              `json:"priority"`
-	Reasons    []string            `json:"reasons"`
-	Questions  []explainedQuestion `json:"questions"`
+	Text       string   `json:"text"`
+	Category   string   `json:"category"`
+	Categories []string `json:"categories"`
+	// Scores are how strongly the text names each category, best first.
+	Scores []triage.CategoryScore `json:"scores"`
+	// Choices are the two categories the first question offers when their
+	// scores are too close to guess between; empty when triage is sure.
+	Choices   []string            `json:"choices"`
+	Team      string              `json:"team"`
+	Location  string              `json:"location"`
+	Device    string              `json:"device"`
+	Callback  string              `json:"callback"`
+	System    string              `json:"system"`
+	Signals   explainedSignals    `json:"signals"`
+	PHI       []triage.PHIFinding `json:"phi"`
+	SelfHelp  bool                `json:"selfhelp"`
+	Priority  string              `json:"priority"`
+	Reasons   []string            `json:"reasons"`
+	Questions []explainedQuestion `json:"questions"`
 }
 
 type explainedSignals struct {
@@ -83,7 +88,13 @@ func explain(text string, cfg *config.Config) explanation {
 		Text: d.Text, Category: string(d.Category), Location: d.Location, Device: d.Device,
 		Callback: d.Callback, System: d.System, PHI: phi, Priority: p.Level.String(), Reasons: p.Reasons,
 		Signals:    explainedSignals{Care: string(d.Signals.Care), Scope: string(d.Signals.Scope), Urgent: d.Signals.Urgent},
-		Categories: []string{}, Questions: []explainedQuestion{},
+		Categories: []string{}, Questions: []explainedQuestion{}, Scores: d.Scores, Choices: []string{},
+	}
+	if x.Scores == nil {
+		x.Scores = []triage.CategoryScore{}
+	}
+	for _, c := range d.Choices() {
+		x.Choices = append(x.Choices, string(c))
 	}
 	if x.PHI == nil {
 		x.PHI = []triage.PHIFinding{}
@@ -100,7 +111,7 @@ func explain(text string, cfg *config.Config) explanation {
 	_, x.SelfHelp = triage.MatchSelfHelp(d, opts)
 	for _, q := range triage.Questions(d, opts) {
 		eq := explainedQuestion{Question: string(q), Answers: map[string]string{}}
-		for _, v := range answersOf(q) {
+		for _, v := range answersOf(q, x.Choices) {
 			key := v
 			if key == "" {
 				key = "skip"
@@ -113,9 +124,11 @@ func explain(text string, cfg *config.Config) explanation {
 }
 
 // answersOf lists the answers whose priority explain shows: every button
-// for care and scope; for free-text questions, an example answer.
-func answersOf(q triage.Question) []string {
+// for category, care and scope; for free-text questions, an example answer.
+func answersOf(q triage.Question, choices []string) []string {
 	switch q {
+	case triage.AskCategory:
+		return choices
 	case triage.AskCare:
 		return []string{string(triage.CareBlocked), string(triage.CareSlowed), string(triage.CareNone)}
 	case triage.AskScope:

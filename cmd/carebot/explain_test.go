@@ -51,6 +51,26 @@ func TestTriageExplain(t *testing.T) {
 	if p := x.Questions[0].Answers; p["blocked"] > p["not_affected"] {
 		t.Errorf("blocked gives %s but not affected %s; blocked must be at least as urgent", p["blocked"], p["not_affected"])
 	}
+	if len(x.Scores) != 1 || x.Scores[0].Category != "printer" || x.Scores[0].Score <= 0 || len(x.Choices) != 0 {
+		t.Errorf("scores %+v, choices %v; want the printer's score and no choice", x.Scores, x.Choices)
+	}
+
+	// Two services about equally likely: explain shows both scores, the
+	// choice, and the priority each choice would give.
+	out, _, err = runCmd(t, "", "triage", "explain", "cant scan meds, epic keeps freezing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x = explanation{}
+	if err := json.Unmarshal([]byte(out), &x); err != nil {
+		t.Fatal(err)
+	}
+	if len(x.Scores) != 2 || strings.Join(x.Choices, ",") != "scanner,ehr" {
+		t.Fatalf("scores %+v, choices %v; want scanner and ehr offered", x.Scores, x.Choices)
+	}
+	if q := x.Questions[0]; q.Question != "category" || q.Answers["ehr"] == "" || q.Answers["ehr"] > q.Answers["scanner"] {
+		t.Errorf("first question %+v; want the category, the EHR at least as urgent as the scanner", q)
+	}
 	if _, _, err := runCmd(t, "", "triage", "bogus"); err == nil || !strings.Contains(err.Error(), "usage") {
 		t.Errorf("triage bogus = %v, want usage", err)
 	}

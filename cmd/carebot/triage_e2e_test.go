@@ -416,3 +416,70 @@ func TestTicketNewByCommand(t *testing.T) {
 		t.Fatalf("ticket = source %s category %s", tk.Source, tk.Category)
 	}
 }
+
+// When two services are about equally likely, the first question asks which
+// one fails; the answer decides the category, and with it the questions that
+// follow and the team the ticket goes to.
+func TestUnsureCategoryIsAskedFirst(t *testing.T) {
+	t.Parallel()
+	t.Run("by button", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, harnessOptions{})
+		h.start(bot.Options{})
+		m := h.fake.DM(nurse(1), "cant scan meds on 5 West, epic keeps freezing")
+		first := h.nextPost(m, 0)
+		if !strings.Contains(first.Text, "Is it the scanner itself, or Epic?") {
+			t.Fatalf("first reply = %q; want the scanner-or-Epic question", first.Text)
+		}
+		h.press(first, "triage_category_second", nurse(1))
+		second := h.nextPost(m, 1)
+		tk := h.ticket(nurse(1))
+		// Meds that cannot be given make the EHR, a high-impact service, P1:
+		// routed at once, with no more questions.
+		if tk.Category != ticket.CategoryEHR || tk.Status != ticket.StatusOpen || tk.Priority != ticket.P1 {
+			t.Fatalf("after choosing Epic: %s %s %s; want ehr, open, P1", tk.Category, tk.Status, tk.Priority)
+		}
+		if !strings.Contains(second.Text, "Clinical Applications") {
+			t.Errorf("reply after the choice = %q; want the EHR team", second.Text)
+		}
+		again := h.press(first, "triage_category_first", nurse(1))
+		h.eventually("a second press is told it was answered", func() bool {
+			return responseTo(h, again.ResponseURL, "answered already")
+		})
+		if tk := h.ticket(nurse(1)); tk.Category != ticket.CategoryEHR {
+			t.Errorf("a stale press changed the category to %s", tk.Category)
+		}
+	})
+	t.Run("in words", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, harnessOptions{})
+		h.start(bot.Options{})
+		m := h.fake.DM(nurse(1), "cant scan meds on 5 West, epic keeps freezing")
+		h.nextPost(m, 0)
+		h.fake.ChannelMessage(m.Channel, nurse(1), "the scanner, epic is fine", m.TS)
+		next := h.nextPost(m, 1)
+		if tk := h.ticket(nurse(1)); tk.Category != ticket.CategoryScanner || tk.Status != ticket.StatusTriage {
+			t.Fatalf("after answering 'the scanner': %s %s; want scanner, still in triage", tk.Category, tk.Status)
+		}
+		// A scanner has an asset tag: a question the EHR guess did not have.
+		if !strings.Contains(next.Text, "Who is affected?") {
+			t.Errorf("question after the choice = %q; want scope", next.Text)
+		}
+		h.fake.ChannelMessage(m.Channel, nurse(1), "just me", m.TS)
+		if got := h.nextPost(m, 2); !strings.Contains(got.Text, "asset tag") {
+			t.Errorf("question after scope = %q; want the scanner's asset tag", got.Text)
+		}
+	})
+	t.Run("silence routes the best guess", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, harnessOptions{})
+		h.start(bot.Options{})
+		m := h.fake.DM(nurse(1), "cant scan meds on 5 West, epic keeps freezing")
+		h.nextPost(m, 0)
+		h.clock.Advance(h.cfg.TriageTimeout)
+		h.nextPost(m, 1)
+		if tk := h.ticket(nurse(1)); tk.Status != ticket.StatusOpen || tk.Category != ticket.CategoryScanner {
+			t.Fatalf("after the timeout: %s %s; want open, as scanner", tk.Status, tk.Category)
+		}
+	})
+}
