@@ -227,7 +227,7 @@ var phiWords = func() map[string]phiWord {
 		{wPatient, "pt pts patient resident paciente baby infant newborn"},
 		{wKin, "pt pts patient patients resident residents family fam families daughter dtr dau daughters son sons wife husband husb hubby spouse mother mom mum father dad parent parents sister brother sibling caregiver guardian poa nok kin relative relatives grandson granddaughter grandchild grandma grandpa grandmother grandfather niece nephew aunt uncle partner hija hijo esposa esposo madre padre stepson stepdaughter grandparent fiance fiancee girlfriend boyfriend emergency neighbor"},
 		{wStaff, "me my mine i im our us we desk unit station office ext extension fax support helpdesk servicedesk hotline helpline vendor dept department pager work team switchboard operator charge nursing clinic"},
-		{wRole | wStaff, "rn lpn cna md np dr doctor nurse nurses physician hospitalist attending intern fellow manager supervisor director tech technician pharmacist therapist coordinator educator clerk secretary hus analyst engineer admin administrator staff colleague coworker provider scheduler registrar rep desk station office hire hired orientation onboarding trainee student employee"},
+		{wRole | wStaff, "rn lpn cna md np dr doctor nurse nurses physician hospitalist attending intern fellow manager supervisor director tech technician pharmacist therapist coordinator educator clerk secretary hus analyst engineer admin administrator staff colleague coworker provider scheduler registrar rep desk station office hire hired orientation onboarding trainee student employee aide preceptor orientee scribe traveler medic paramedic emt phlebotomist volunteer chaplain dietitian housekeeper"},
 		{wDept | wStaff, "pharmacy lab laboratory radiology registration admitting biomed security facilities engineering dietary nutrition kitchen billing finance hr payroll informatics epic cerner meditech dell hp citrix imprivata vocera omnicell pyxis zebra alaris microsoft cisco spectralink"},
 		{wCallback, "callback callbacks cb back reach contact"},
 		{wLead, "mr med medical chart encounter enc visit acct account fin csn har date birth d member policy subscriber insurance guarantor billing"},
@@ -644,7 +644,7 @@ func (r *phiRun) findPhone() {
 			end, area, ok = i, r.str(i)[:3], true
 		}
 		if ok {
-			if r.patientPhone(end, area, lastKin, lastStaff, callback) {
+			if r.patientPhone(end, area, lastKin, lastStaff, callback) || r.callerFrom(i, lastKin) {
 				r.add(i, end, phiPhone)
 			}
 			i = end
@@ -653,14 +653,16 @@ func (r *phiRun) findPhone() {
 		// "daughter's cell 555-0134": seven digits count only when a
 		// relative or the patient is the nearest cue.
 		if end, ok := r.localPhoneAt(i); ok {
-			if lastKin > lastStaff || lastKin < 0 && lastStaff < 0 && (r.kinAfter(end) || r.theirPhone(i)) {
+			if lastKin > lastStaff || lastKin < 0 && lastStaff < 0 && (r.kinAfter(end) || r.theirPhone(i)) || r.callerFrom(i, lastKin) {
 				r.add(i, end, phiPhone)
 			}
 			i = end
 			continue
 		}
 		switch {
-		case r.is(i, wKin):
+		case r.is(i, wKin) || r.thirdPerson(i):
+			// "she's calling back at …": someone other than the writer,
+			// here the patient or a relative.
 			lastKin = i
 		case r.staffCue(i) || r.is(i, wCode):
 			lastStaff = i
@@ -671,6 +673,22 @@ func (r *phiRun) findPhone() {
 			lastKin, lastStaff, callback = -1, -1, false
 		}
 	}
+}
+
+// thirdPerson reports whether token i is "she", "he" or "they" (or their
+// forms): in a message about a patient, the person spoken of.
+func (r *phiRun) thirdPerson(i int) bool {
+	switch strings.ToLower(r.str(i)) {
+	case "she", "he", "they", "shes", "hes", "theyre", "her", "him", "them":
+		return r.word(i)
+	}
+	return false
+}
+
+// callerFrom reports whether the number at token i is where a named relative
+// or patient calls from: "his wife keeps calling the desk from 555-0176".
+func (r *phiRun) callerFrom(i, lastKin int) bool {
+	return lastKin >= 0 && r.eq(i-1, "from")
 }
 
 // localPhoneAt reports whether a seven-digit number without an area code
@@ -1203,6 +1221,9 @@ func (r *phiRun) patientLabel(i int) bool {
 	}
 	if r.eq(i-1, "test") || r.eq(i-1, "dummy") || r.eq(i-1, "fake") || r.eq(i-1, "training") {
 		return false // a test patient in a training environment
+	}
+	if r.eq(i, "baby") && (r.eq(i-1, "mother") || r.eq(i-1, "mom") || r.eq(i-1, "well") || r.eq(i-1, "mommy")) {
+		return false // the Mother Baby unit
 	}
 	s := r.str(i)
 	return len(s) > 3 || r.caps || strings.ContainsAny(s, "abcdefghijklmnopqrstuvwxyz")

@@ -33,8 +33,9 @@ import (
 type nameStrength uint8
 
 const (
-	nameMedium nameStrength = iota // the word must look like a name too
-	nameStrong                     // any name-shaped word that is not safe
+	nameMedium   nameStrength = iota // the word must look like a name too
+	nameStrong                       // any name-shaped word that is not safe
+	nameExplicit                     // a title or "name is": name data wins over safe words ("Mr. Will Young")
 )
 
 // nameShape is how a word is written.
@@ -191,8 +192,14 @@ func contraction(s string) bool {
 // namelike judges one word. joined is true inside "Smith-Jones".
 func (r *phiRun) namelike(k int, strength nameStrength, joined bool) bool {
 	n := r.info(k)
-	if n.shape == shapeNone || n.safe {
+	if n.shape == shapeNone {
 		return false
+	}
+	if n.safe {
+		// Right after a title or "name is", a word the name data knows is a
+		// name even when it is also a common word: "Mr. Will Young", "pt
+		// name is will okonkwo". Cue words themselves never are.
+		return strength == nameExplicit && n.lex&(lexFirst|lexLast) != 0 && r.toks[k].w&^wStop == 0
 	}
 	letters := utf8.RuneCountInString(r.str(k))
 	if letters < 2 {
@@ -201,7 +208,7 @@ func (r *phiRun) namelike(k int, strength nameStrength, joined bool) bool {
 	named := n.lex&(lexFirst|lexLast) != 0
 	capital := n.shape == shapeTitle || n.shape == shapeCaps
 	if n.vocab {
-		return strength == nameStrong && named && capital // "pt name is Grant Youngblood"
+		return strength >= nameStrong && named && capital // "pt name is Grant Youngblood"
 	}
 	switch {
 	case n.shape == shapeCaps && letters <= 3 && !named:
@@ -213,10 +220,10 @@ func (r *phiRun) namelike(k int, strength nameStrength, joined bool) bool {
 	case n.lex&lexKnown != 0:
 		// An English word that is not a name: only a rare one written like
 		// a name, after a strong cue.
-		return strength == nameStrong && n.shape == shapeTitle && n.lex&lexCommon == 0
+		return strength >= nameStrong && n.shape == shapeTitle && n.lex&lexCommon == 0
 	}
 	// In no list: a name from data the lists lack, or a typo.
-	return strength == nameStrong || capital || letters >= 4
+	return strength >= nameStrong || capital || letters >= 4
 }
 
 // nameParticles join the parts of a family name: "de la Cruz", "van der Berg".
@@ -231,7 +238,7 @@ var nameParticles = map[string]bool{
 // last token.
 func (r *phiRun) readName(j int, strength nameStrength) (int, int, bool) {
 	e, ok := r.namePart(j, strength)
-	if !ok && strength == nameStrong && r.word(j) && r.info(j).lex&lexFirst != 0 && !r.info(j).safe && !r.info(j).vocab {
+	if !ok && strength >= nameStrong && r.word(j) && r.info(j).lex&lexFirst != 0 && !r.info(j).safe && !r.info(j).vocab {
 		// "pt is rose delacroix-pierre": a given name that is also a word,
 		// followed by a family name.
 		if k := j + 1; r.word(k) && r.toks[k].space && !r.toks[k].nl {
@@ -323,6 +330,11 @@ func (r *phiRun) findName() {
 			}
 		}
 		r.nameBefore(i)
+		if s, e, ok := r.possessive(i); ok {
+			r.add(s, e, phiName)
+			i = e
+			continue
+		}
 		if context < 0 {
 			context = 0
 			if r.patientContext() {
@@ -334,6 +346,67 @@ func (r *phiRun) findName() {
 			i = e
 		}
 	}
+}
+
+// patientThings are what a patient has and staff talk about: "Okeke's chest
+// xray", "Halvorsen's knee", "Nakamura's fetal strip".
+var patientThings = map[string]bool{
+	"band": true, "wristband": true, "armband": true, "bracelet": true, "chart": true, "labs": true, "lab": true,
+	"meds": true, "med": true, "medications": true, "medication": true, "xray": true, "x-ray": true, "ct": true,
+	"mri": true, "scan": true, "study": true, "images": true, "results": true, "vitals": true, "knee": true,
+	"hip": true, "strip": true, "strips": true, "room": true, "bed": true, "mar": true, "orders": true,
+	"order": true, "allergies": true, "allergy": true, "records": true, "insulin": true, "heparin": true,
+	"drip": true, "pump": true, "iv": true, "dressing": true, "wound": true, "surgery": true, "procedure": true,
+	"appointment": true, "appt": true, "discharge": true, "admission": true, "admit": true, "family": true,
+	"daughter": true, "son": true, "wife": true, "husband": true, "mom": true, "dad": true, "mother": true,
+	"father": true, "sats": true, "bp": true, "sugar": true, "glucose": true, "blood": true, "specimen": true,
+	"sample": true, "urine": true, "ekg": true, "echo": true, "tele": true, "consent": true, "paperwork": true,
+	"prescription": true, "prescriptions": true, "rx": true, "insurance": true, "mrn": true, "dob": true,
+	"dose": true, "infusion": true, "baby": true, "delivery": true, "labor": true, "visit": true,
+	"referral": true, "sticker": true, "stickers": true, "label": true, "labels": true, "mychart": true,
+	"portal": true, "account": true, "vaccine": true, "transfusion": true, "antibiotic": true, "antibiotics": true,
+	"ultrasound": true, "mammo": true, "biopsy": true, "pathology": true, "report": true, "note": true,
+	"notes": true, "history": true, "hx": true, "diet": true, "tray": true, "foley": true, "line": true,
+	"catheter": true, "port": true, "chemo": true, "dialysis": true, "telemetry": true, "monitor": true,
+}
+
+// possessive finds a name that owns a patient's thing: "Chidi Okeke's chest
+// xray", "(Sanchez's) labs". Up to two words may come between ("fetal
+// strip"). The owner must look like a name; staff around it keep it.
+func (r *phiRun) possessive(i int) (int, int, bool) {
+	if !r.word(i) || !r.punct(i+1, "'’") || !r.glued(i+1) || !r.eq(i+2, "s") || !r.glued(i+2) {
+		return 0, 0, false
+	}
+	thing := false
+	for k, words := i+3, 0; k < len(r.toks) && words < 3 && !r.toks[k].nl; k++ {
+		if !r.word(k) {
+			break
+		}
+		if patientThings[strings.ToLower(r.str(k))] {
+			thing = true
+			break
+		}
+		words++
+	}
+	if !thing || !r.namelike(i, nameMedium, false) || r.info(i).shape == shapeLower && r.info(i).lex&(lexFirst|lexLast) == 0 {
+		return 0, 0, false
+	}
+	s := i
+	// the given name before it: "Chidi Okeke's", "LONG, HOWARD's"
+	for n := 0; n < 2; n++ {
+		k := s - 1
+		if r.punct(k, ",") && r.glued(k) {
+			k--
+		}
+		if !r.word(k) || r.toks[k+1].nl || !r.namelike(k, nameMedium, false) || r.info(k).shape != r.info(i).shape {
+			break
+		}
+		s = k
+	}
+	if r.staffAround(s, i) || r.title(s-1) || r.title(s-2) {
+		return 0, 0, false // staff's, or the title rule has it
+	}
+	return s, i, true
 }
 
 // nameList continues "pts Martinez and Lopez" after the first name.
@@ -373,7 +446,7 @@ func (r *phiRun) nameCue(i int) (int, nameStrength, bool) {
 		if r.punct(j, ".") && r.glued(j) {
 			j++
 		}
-		return j, nameStrong, true
+		return j, nameExplicit, true
 	case r.kin(i):
 		j := i + 1
 		if r.punct(j, "'’") && r.glued(j) && r.eq(j+1, "s") {
@@ -381,7 +454,7 @@ func (r *phiRun) nameCue(i int) (int, nameStrength, bool) {
 		}
 		return r.nameStart(j), nameStrong, true
 	case r.nameLabel(i):
-		return r.nameStart(i), nameStrong, true
+		return r.nameStart(i), nameExplicit, true
 	case r.shows(i):
 		return r.nameStart(i + 1), nameStrong, true
 	case r.band(i):
@@ -469,7 +542,7 @@ func (r *phiRun) staffName(cue, s, e int) bool {
 		}
 	}
 	for k := e + 1; k < len(r.toks) && k <= e+6 && !r.toks[k].nl; k++ {
-		if r.eq(k, "starts") || r.eq(k, "starting") || r.eq(k, "start") || r.is(k, wRole) {
+		if r.eq(k, "starts") || r.eq(k, "starting") || r.eq(k, "start") || r.is(k, wRole) || r.eq(k, "emp") || r.eq(k, "empl") {
 			return true
 		}
 	}
@@ -533,6 +606,17 @@ func (r *phiRun) nameBefore(i int) {
 		}
 		if !r.word(m) || r.toks[m].digits == 0 {
 			return
+		}
+		if r.punct(k, ")") {
+			k-- // "(Achterberg) in 509"
+		}
+	case r.eq(i, "bed") || r.eq(i, "rm") || r.eq(i, "room") || r.eq(i, "cama"):
+		// "(Sanchez, bed 9)", "Okafor rm 12"
+		if !r.word(i+1) || r.toks[i+1].digits == 0 || r.toks[i+1].digits > 5 {
+			return
+		}
+		if r.punct(k, ",") {
+			k--
 		}
 	default:
 		return
@@ -623,9 +707,10 @@ func (r *phiRun) firstLast(i int, context bool) (int, int, bool) {
 		case a.shape != b.shape:
 			return 0, 0, false
 		case a.lex&lexCommon != 0:
-			// "Will", "May", "Grant": the second word must be a family name
-			// and no common word.
-			if b.lex&lexLast == 0 || b.lex&lexCommon != 0 {
+			// "Will", "May", "Grant", "Hope": the second word must be a
+			// family name and no common word, or a word in no list at all
+			// ("Hope Adeyemi").
+			if (b.lex&lexLast == 0 || b.lex&lexCommon != 0) && (b.lex != 0 || b.vocab) {
 				return 0, 0, false
 			}
 		case b.lex&lexCommon != 0 && b.lex&(lexFirst|lexLast) == 0:
@@ -656,7 +741,7 @@ func (r *phiRun) staffAround(s, e int) bool {
 		return true
 	}
 	// e-mail and form headers: "From: Grace Kim", "Reported by: …"
-	if r.punct(p, ":") && (r.eq(p-1, "from") || r.eq(p-1, "to") || r.eq(p-1, "cc") || r.eq(p-1, "by") ||
+	if r.punct(p, ":") && (r.is(p-1, wRole) || r.eq(p-1, "from") || r.eq(p-1, "to") || r.eq(p-1, "cc") || r.eq(p-1, "by") ||
 		r.eq(p-1, "requester") || r.eq(p-1, "caller") || r.eq(p-1, "contact") || r.eq(p-1, "sender") || r.eq(p-1, "de") || r.eq(p-1, "para")) {
 		return true
 	}

@@ -27,6 +27,30 @@ func TestRedactNamesByCue(t *testing.T) {
 		{"patient's wife Fatima Al-Sayed keeps calling", "NAME:1"},
 		{"PT JOHNSON IN 4 WONT SCAN", "NAME:1"},
 		{"paciente Rosa Delgado no tiene pulsera", "NAME:1"},
+		// A title or "name is" makes even a common word that is a name one.
+		{"TV in 614 no signal, Mr. Will Young is asking", "NAME:1"},
+		{"pts name is will okonkwo, mrn 3302915", "MRN:1 NAME:1"},
+		// A common given name before a word in no list.
+		{"Hope Adeyemi says her activation code expired", "NAME:1"},
+		// Whose xray, knee or strip: a possessive before a patient's thing.
+		{"viewer says study not found for Chidi Okeke's chest xray", "NAME:1"},
+		{"circulator typing lot numbers by hand for Halvorsen's knee", "NAME:1"},
+		{"missed a chat about Nakamura's fetal strip", "NAME:1"},
+		// In brackets, or just before a bed or room.
+		{"MAR blank for one of my pts (Sanchez, bed 9)", "NAME:1"},
+		{"need it for med pass for (Achterberg) in 509", "NAME:1"},
+	})
+}
+
+// TestRedactPhonesOfOthers pins phone numbers given as someone else's: the
+// person spoken of, or where a relative calls from.
+func TestRedactPhonesOfOthers(t *testing.T) {
+	t.Parallel()
+	checkPHICases(t, []phiCase{
+		{"portal code expired. She's calling back at (312) 555-0142", "PHONE:1"},
+		{"his wife keeps calling the desk about it from 555-0176", "PHONE:1"},
+		{"call me back at (312) 555-0142", ""},
+		{"printer down, call the desk from 555-0176", ""},
 	})
 }
 
@@ -68,5 +92,10 @@ func TestRedactKeepsStaffAndLookAlikes(t *testing.T) {
 		{"Cardiac Stepdown rm 22 printer jammed", ""},
 		{"7 Tower wifi down since 0600", ""},
 		{"Mother Baby unit label printer offline", ""},
+		{"is the printer in the Mother Baby breakroom supposed to work?", ""},
+		{"Can my nursing student get read-only PowerChart? Student: Emily Tran", ""},
+		{"New grad RN needs Epic access. Name: Sarah Kim, emp ID 204417", ""},
+		{"Epic access for our new home health aide Maryam Yusuf", ""},
+		{"Dr. Patel's orders won't sign", ""},
 	})
 }
