@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode"
 )
 
 // Locations are normalised so that the same place always reads the same:
@@ -182,6 +183,12 @@ var directions = map[string]string{
 	"e": "East", "east": "East", "s": "South", "south": "South",
 }
 
+// numberWords are floor numbers written as words: "Four West".
+var numberWords = map[string]string{
+	"one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+	"six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10",
+}
+
 var ordinalWords = map[string]string{
 	"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5",
 	"sixth": "6", "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10",
@@ -333,6 +340,7 @@ func (r *locationReader) unitAt(i int) int {
 	}
 	r.use(i, n)
 	if u.builtin {
+		name = builtinName(u.name, r.text[r.terms[i].start:r.terms[i+n-1].end])
 		switch {
 		case u.dept && r.dept == "":
 			r.dept = name
@@ -343,6 +351,79 @@ func (r *locationReader) unitAt(i int) int {
 	}
 	r.note(name, i)
 	return n + r.roomAfterUnit(i+n-1)
+}
+
+// builtinName is how a built-in unit is shown: its name, and the words the
+// requester used when they are another name for it ("Pediatrics (Peds)",
+// "Psych (Behavioral Health)"), so that the team reads the hospital's own
+// word too. A different spelling of the same name adds nothing.
+func builtinName(name, written string) string {
+	// "peds floor", "cardiology clinic": the kind of place adds nothing.
+	for _, w := range []string{" floor", " unit", " dept", " department", " clinic"} {
+		if len(written) > len(w) && strings.EqualFold(written[len(written)-len(w):], w) {
+			written = written[:len(written)-len(w)]
+			break
+		}
+	}
+	if lettersEqual(name, written) {
+		return name
+	}
+	return name + " (" + unitCase(written) + ")"
+}
+
+// lettersEqual reports whether a and b have the same letters and digits,
+// ignoring case, spaces and punctuation: "Cardiac Stepdown" and "cardiac
+// step-down".
+func lettersEqual(a, b string) bool {
+	next := func(s string, i int) (byte, int) {
+		for ; i < len(s); i++ {
+			c := s[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c >= 0x80 {
+				return c, i + 1
+			}
+		}
+		return 0, i
+	}
+	i, j := 0, 0
+	for {
+		var x, y byte
+		x, i = next(a, i)
+		y, j = next(b, j)
+		if x != y {
+			return false
+		}
+		if x == 0 {
+			return true
+		}
+	}
+}
+
+// unitAcronyms are the words of unit names written in capitals.
+var unitAcronyms = map[string]bool{
+	"icu": true, "gi": true, "ep": true, "rt": true, "cv": true, "ct": true, "bh": true, "sds": true,
+	"cdu": true, "or": true, "ed": true, "er": true, "him": true, "evs": true, "ir": true, "sdu": true,
+}
+
+// unitCase writes a unit's words as a name: kept as written when it has a
+// capital, else each word capitalised and acronyms in capitals ("peds" →
+// "Peds", "medical icu" → "Medical ICU").
+func unitCase(s string) string {
+	if strings.IndexFunc(s, unicode.IsUpper) >= 0 {
+		return s
+	}
+	words := strings.Fields(s)
+	for k, w := range words {
+		switch {
+		case unitAcronyms[w]:
+			words[k] = strings.ToUpper(w)
+		case w != "" && w[0] >= 'a' && w[0] <= 'z':
+			words[k] = string(w[0]-'a'+'A') + w[1:]
+		}
+	}
+	return strings.Join(words, " ")
 }
 
 // buildingAt reads a numbered tower or pavilion: "7 Tower", "Tower 7".
@@ -379,6 +460,14 @@ func (r *locationReader) numberedAt(i int) int {
 			r.use(i, 1)
 			r.noteNumbered(trimZeros(w[:d]), dir, i)
 			return 1 + r.roomAfterUnit(i)
+		}
+	}
+	if n, ok := numberWords[w]; ok && len(r.word(i+1)) > 1 {
+		// "Four West", "six north": the direction written in full.
+		if dir, ok := directions[r.word(i+1)]; ok {
+			r.use(i, 2)
+			r.noteNumbered(n, dir, i)
+			return 2 + r.roomAfterUnit(i+1)
 		}
 	}
 	if isDigits(w) && len(w) <= 2 && validFloor(w) && !isRoomMarker(r.word(i-1)) {

@@ -53,9 +53,13 @@ func TestParseLocation(t *testing.T) {
 		{"operating room 5", "OR 5"},
 		{"printer or scanner", ""},
 		{"pt going to OR in 20 min", ""},
-		// Device IDs and extensions are not places.
-		{"WOW-5N-07 badge reader", ""},
-		{"call x4357 about WOW-ICU-02", ""},
+		// Extensions are not places; an asset tag labelled with a unit says
+		// where the device lives, when the message names no place.
+		{"call x4357 about it", ""},
+		{"WOW-5N-07 badge reader", "5 North"},
+		{"call x4357 about WOW-ICU-02", "ICU"},
+		{"WOW-ICU-02 on 4W", "4 West"},
+		{"SCN-0042 wont pair", ""},
 		// The first unit named is the location.
 		{"pyxis on 4W is down, using the one on 5N", "4 West"},
 	}
@@ -93,7 +97,13 @@ func TestParseLocationBuiltinUnits(t *testing.T) {
 		{"tower 3 phones dead", "Tower 3"},
 		{"scanner on mother/baby wont pair", "Mother Baby"},
 		{"MICU bed 3 monitor not crossing", "MICU, bed 3"},
-		{"peds floor printer offline", "Pediatrics"},
+		{"peds floor printer offline", "Pediatrics (Peds)"}, // the requester's word kept beside the name
+		{"medical icu monitor not crossing", "MICU (Medical ICU)"},
+		{"behavioral health wifi down", "Psych (Behavioral Health)"},
+		{"cardiac step-down printer jammed", "Cardiac Stepdown"}, // a spelling, not another name
+		{"Four West printer jammed", "4 West"},
+		{"fax in the Cardiology clinic not receiving", "Cardiology"},
+		{"ortho/neuro pyxis down", "Ortho/Neuro"},
 		{"pharmacy says 4 West pyxis is offline", "4 West"}, // a department does not beat a unit
 		{"registration kiosk frozen", "Registration"},
 	} {

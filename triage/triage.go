@@ -10,6 +10,8 @@
 package triage
 
 import (
+	"strings"
+
 	"carebot/ticket"
 )
 
@@ -78,10 +80,33 @@ func parse(text string, opts Options) Draft {
 	}
 	d.Location = r.loc.text
 	d.Device = r.ids.device
+	if d.Location == "" && d.Device != "" {
+		d.Location = tagUnit(d.Device, opts.Units)
+	}
 	d.Callback = r.ids.callback
 	d.System = findSystem(r.terms, d.Category)
 	d.Signals = Signals{Care: r.sig.care, Scope: r.sig.scope, Urgent: r.sig.urgent}
 	return d
+}
+
+// tagUnit reads the unit an asset tag is labelled with, "WOW-ICU-12" or
+// "PC-4W-03", for a message that names no place: one of the tag's parts is
+// a unit on its own. "" when none is.
+func tagUnit(tag string, units []string) string {
+	parts := strings.FieldsFunc(tag, func(c rune) bool { return c == '-' || c == '_' || c == '.' })
+	if len(parts) < 2 {
+		return ""
+	}
+	for _, p := range parts[1:] {
+		terms := splitTerms(p)
+		if len(terms) != 1 {
+			continue
+		}
+		if l := findLocation(p, terms, nil, units, false); l.units > 0 && !strings.Contains(l.text, ",") {
+			return l.text
+		}
+	}
+	return ""
 }
 
 // reading is everything the rules found in one text.
