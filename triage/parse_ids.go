@@ -53,7 +53,7 @@ type idMarks struct {
 type chunk struct{ start, end int }
 
 func isChunkByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '/'
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '/' || c == '#' || c == '&'
 }
 
 // findIDs finds the device ID and the callback in text.
@@ -79,10 +79,10 @@ func findIDs(text string, terms []term) *idMarks {
 		}
 		c := chunk{i, j}
 		i = j
-		for c.start < c.end && strings.IndexByte("-_/", text[c.start]) >= 0 {
+		for c.start < c.end && strings.IndexByte("-_/#&", text[c.start]) >= 0 {
 			c.start++
 		}
-		for c.end > c.start && strings.IndexByte("-_/", text[c.end-1]) >= 0 {
+		for c.end > c.start && strings.IndexByte("-_/#&", text[c.end-1]) >= 0 {
 			c.end--
 		}
 		if c.start == c.end || c.start < cbEnd && cbStart < c.end {
@@ -90,6 +90,9 @@ func findIDs(text string, terms []term) *idMarks {
 		}
 		s := text[c.start:c.end]
 		prefix, shaped := tagShape(s)
+		if shaped && !strings.ContainsAny(s, "-_") && afterVendor(text, prev) {
+			shaped = false // "Zebra DS8178": a model, not a sticker
+		}
 		labelled := !shaped && labelledValue(text, prev, s)
 		if shaped || labelled {
 			spans = append(spans, c)
@@ -121,7 +124,14 @@ func findIDs(text string, terms []term) *idMarks {
 }
 
 // tagShape reports whether s looks like an asset tag by its shape, with its
-// letter prefix as written.
+// letter prefix as written:
+//   - a letter prefix, a dash and parts with two digits or more: "WOW-4W-03",
+//     "COW-12";
+//   - three parts or more, with a letter part and a digit: "PRN-RX-IV1",
+//     "ICU-WS-14", "4E-HP-01", "ZBR-L&D-1", whatever the prefix, unless it
+//     marks a ticket or a patient identifier;
+//   - a letter prefix glued to three digits or more, "PC004512", a cart's
+//     to two, "COW17", or a device's prefix with '#': "WOW#22".
 func tagShape(s string) (string, bool) {
 	if len(s) < 4 || len(s) > 24 || strings.IndexByte(s, '/') >= 0 {
 		return "", false
@@ -130,16 +140,21 @@ func tagShape(s string) (string, bool) {
 	for n < len(s) && isASCIILetter(s[n]) {
 		n++
 	}
-	if n < 2 || n > 5 {
+	if p, ok := partsTag(s, n); ok {
+		return p, true
+	}
+	if n < 2 || n > 5 || strings.IndexByte(s, '&') >= 0 {
 		return "", false
 	}
 	var buf [5]byte
 	for i := range n {
 		buf[i] = s[i] | 0x20 // ASCII letters only: lower case
 	}
-	if notTagPrefixes[string(buf[:n])] {
+	lower := string(buf[:n])
+	if notTagPrefixes[lower] {
 		return "", false
 	}
+	_, device := tagCategory[lower]
 	digits := 0
 	for i := n; i < len(s); i++ {
 		if '0' <= s[i] && s[i] <= '9' {
@@ -147,16 +162,81 @@ func tagShape(s string) (string, bool) {
 		}
 	}
 	var ok bool
-	if n < len(s) && (s[n] == '-' || s[n] == '_') {
-		ok = digits >= 2 // WOW-4W-03, COW-12
-	} else {
+	switch {
+	case n < len(s) && (s[n] == '-' || s[n] == '_'):
+		ok = digits >= 2 && strings.IndexByte(s, '#') < 0 // WOW-4W-03, COW-12
+	case n < len(s) && s[n] == '#':
+		ok = device && digits >= 1 && isDigits(s[n+1:]) // WOW#22
+	default:
 		d := leadingDigits(s[n:])
-		ok = d >= 3 && len(s)-n-d <= 4 && !strings.ContainsAny(s[n:], "-_") // PC004512
+		least := 3
+		if lower == "wow" || lower == "cow" {
+			least = 2 // COW17; but TC52 and MC40 are scanner models
+		}
+		ok = d >= least && len(s)-n-d <= 4 && !strings.ContainsAny(s[n:], "-_#") // PC004512
 	}
 	if !ok {
 		return "", false
 	}
 	return s[:n], true
+}
+
+// identifierPrefixes mark tickets and patient identifiers, never a device.
+var identifierPrefixes = map[string]bool{
+	"it": true, "inc": true, "req": true, "ritm": true, "chg": true, "task": true, "sctask": true, "sr": true,
+	"tkt": true, "ticket": true, "case": true, "prb": true, "wo": true, "mrn": true, "acct": true, "fin": true,
+	"csn": true, "dob": true, "ssn": true, "mbi": true, "ext": true, "x": true, "tel": true, "ph": true,
+	"cell": true, "covid": true, "sars": true, "err": true, "error": true, "code": true, "ver": true,
+	"version": true, "rm": true, "room": true, "bed": true, "hl": true,
+}
+
+// partsTag reads the three-part form of tagShape; n is the length of s's
+// letter prefix.
+func partsTag(s string, n int) (string, bool) {
+	if strings.IndexByte(s, '#') >= 0 {
+		return "", false
+	}
+	parts := strings.FieldsFunc(s, func(c rune) bool { return c == '-' || c == '_' })
+	if len(parts) < 3 || strings.Count(s, "-")+strings.Count(s, "_") != len(parts)-1 {
+		return "", false
+	}
+	letters, digits := false, false
+	for _, p := range parts {
+		if len(p) > 8 {
+			return "", false
+		}
+		for i := 0; i < len(p); i++ {
+			switch c := p[i]; {
+			case '0' <= c && c <= '9':
+				digits = true
+			case isASCIILetter(c):
+				letters = true
+			case c != '&':
+				return "", false
+			}
+		}
+	}
+	if !letters || !digits || identifierPrefixes[strings.ToLower(parts[0])] {
+		return "", false
+	}
+	return s[:n], true
+}
+
+// tagVendors make the word after them a model number: "Zebra DS8178".
+var tagVendors = map[string]bool{
+	"zebra": true, "honeywell": true, "hp": true, "dell": true, "lenovo": true, "philips": true,
+	"ge": true, "cisco": true, "spectralink": true, "vocera": true, "lexmark": true, "ricoh": true,
+	"xerox": true, "brother": true, "datamax": true, "motorola": true, "symbol": true, "alaris": true,
+}
+
+// afterVendor reports whether the last chunk before the current one is a
+// vendor's name.
+func afterVendor(text string, prev []chunk) bool {
+	if len(prev) == 0 {
+		return false
+	}
+	c := prev[len(prev)-1]
+	return tagVendors[strings.ToLower(text[c.start:c.end])]
 }
 
 // labelledValue reports whether s follows a tag label ("asset tag",
@@ -172,7 +252,7 @@ func labelledValue(text string, prev []chunk, s string) bool {
 		}
 	}
 	for k := len(prev) - 1; k >= 0; k-- {
-		c := text[prev[k].start:prev[k].end]
+		c := strings.TrimRight(text[prev[k].start:prev[k].end], "#")
 		if len(c) > 8 {
 			return false
 		}

@@ -17,6 +17,15 @@ func TestParseDevice(t *testing.T) {
 		{"S/N ABC123", "ABC123"},
 		{"serial number: 7HX93K2", "7HX93K2"},
 		{"the sticker says LT-0099", "LT-0099"},
+		// Three parts with a letter part and a digit, whatever the prefix.
+		{"IV room label printer (PRN-RX-IV1) shifted", "PRN-RX-IV1"},
+		{"image a replacement for ICU-WS-14", "ICU-WS-14"},
+		{"PRINTER 4E-HP-01 IS OUT", "4E-HP-01"},
+		{"Zebra ZBR-L&D-1 printing blank labels", "ZBR-L&D-1"},
+		{"fax printer (FAX-CM-1) jamming", "FAX-CM-1"},
+		// A cart's number glued or after '#'.
+		{"COW17 on 5 North is black", "COW17"},
+		{"WOW#22 holder snapped off", "WOW#22"},
 		// Not device IDs: tickets, rooms, extensions, units, dates, names.
 		{"about IT-42 and INC-3", ""},
 		{"INC0012345 again", ""},
@@ -31,6 +40,10 @@ func TestParseDevice(t *testing.T) {
 		{"wi-fi down", ""},
 		{"x-ray viewer", ""},
 		{"TC52 scanner", ""},
+		{"Zebra DS8178 scanner shows solid red", ""}, // a model after its maker
+		{"call 312-555-0142 please", ""},
+		{"since 2026-12-05", ""},
+		{"about IT-42-B", ""},
 		// The first ID wins.
 		{"PC-1111 then PC-2222", "PC-1111"},
 	}
