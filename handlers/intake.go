@@ -147,7 +147,7 @@ func (h *Handlers) newReport(ctx context.Context, log logrus.FieldLogger, r repo
 		// Part of a declared incident: no questions, no page. The ticket is
 		// linked to it as it is counted below.
 		t.Status = ticket.StatusOpen
-	case selfHelp && t.Priority != ticket.P1: // never hold up an outage
+	case selfHelp && !triage.Outage(draft, h.triage): // never hold up an outage
 		conv = &store.Conversation{Asked: askedSelfHelp, Pending: questions}
 	case len(questions) > 0:
 		conv = &store.Conversation{Asked: questions[0], Pending: questions[1:]}

@@ -207,7 +207,7 @@ func (h *Handlers) setDraft(t *ticket.Ticket, d triage.Draft) {
 // stays open until answered: a stored draft keeps no scores to ask it by.
 func (h *Handlers) openQuestions(d triage.Draft, pending []string) []string {
 	open := triage.Questions(d, h.triage)
-	p1 := triage.Prioritize(d, h.triage).Level == ticket.P1
+	p1 := triage.Outage(d, h.triage)
 	var out []string
 	for _, q := range pending {
 		if slices.Contains(open, triage.Question(q)) || q == string(triage.AskCategory) && !p1 {

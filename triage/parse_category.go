@@ -235,6 +235,17 @@ func classify(terms []term, sig *signalMarks, tag string, opts Options) ([]ticke
 			ts[k].score++
 		}
 	}
+	if sig.accessRequest >= 0 && !slices.ContainsFunc(ts, func(t catTally) bool { return t.problem && t.cat != ticket.CategoryAccess }) {
+		// A request and no fault named: however often the system is named
+		// ("PACS viewer access for the new sonographer in Radiology"), the
+		// request is the ticket.
+		a := ts.of(ticket.CategoryAccess, sig.accessRequest)
+		for _, t := range ts {
+			if t.cat != ticket.CategoryAccess && t.score >= a.score {
+				a.score = t.score + closeMargin + 1
+			}
+		}
+	}
 	cats := ts.rank()
 	if cats == nil {
 		return nil, nil

@@ -17,7 +17,10 @@ import (
 // unknown scope counts as a unit.
 //
 // Urgency comes from patient care: blocked is high, slowed or a workaround
-// medium, not affected low. Unknown care counts as slowed (medium). Urgency
+// medium, not affected low. When unsure the higher priority wins, so unknown
+// care counts as blocked (high) until the requester answers; Outage, which
+// decides whether a report skips the questions, reads the message's own
+// words only and counts unknown care as slowed. Urgency
 // words ("stat", "code blue", "rapid response", "patients waiting", "med
 // pass", "OR waiting", "surgery delayed", ...) make urgency high whatever the
 // care answer.
@@ -30,14 +33,17 @@ import (
 //	low                P3    P4      P4
 //
 // Then, in this order:
-//  1. Printers and workstations in a clinical area (a location is known, or
+//  1. Several units on a high-impact service are P1 unless patient care is
+//     not affected: a multi-unit outage of the EHR, the network, the
+//     cabinets or device integration is a care outage.
+//  2. Printers and workstations in a clinical area (a location is known, or
 //     the message is about patients, meds, wristbands or labels) are at least
-//     P2 when patient care is blocked.
-//  2. A requester's answers never take a ticket below what its service sets
+//     P2 when patient care is blocked or urgency words say so.
+//  3. A requester's answers never take a ticket below what its service sets
 //     on its own: high × low, so a high-impact service (EHR, network,
 //     medication cabinets, device integration) is never below P3 however
 //     narrow or harmless the requester says it is.
-//  3. Access requests are never above P3.
+//  4. Access requests are never above P3.
 //
 // Prioritize also reads urgency words and clinical mentions from Draft.Text,
 // so a draft rebuilt from a stored ticket (text, category, location, care,
@@ -101,6 +107,18 @@ func ImpactOf(c ticket.Category, opts Options) Impact {
 // short fragments ("EHR is high impact", "unit-wide", "patient care
 // blocked") that callers join with " · ".
 func Prioritize(d Draft, opts Options) Priority {
+	return prioritize(d, opts, levelHigh)
+}
+
+// Outage reports whether the message's own words make it P1: a care outage
+// that skips the questions and self-help, and is routed at once. Unknown
+// care counts as slowed here, so a vague report is asked rather than paged.
+func Outage(d Draft, opts Options) bool {
+	return prioritize(d, opts, levelMedium).Level == ticket.P1
+}
+
+// prioritize is Prioritize with unknown patient care counted as unknown.
+func prioritize(d Draft, opts Options, unknown level) Priority {
 	service := impactLevel(ImpactOf(d.Category, opts))
 	reasons := []string{fmt.Sprintf("%s is %s impact", serviceName(d.Category), service)}
 
@@ -136,9 +154,9 @@ func Prioritize(d Draft, opts Options) Priority {
 		urgency = levelLow
 		reasons = append(reasons, "patient care not affected")
 	default:
-		urgency = levelMedium
+		urgency = unknown
 		if len(urgent) == 0 {
-			reasons = append(reasons, "patient care unknown, counted as slowed")
+			reasons = append(reasons, "patient care unknown, counted as "+map[level]string{levelHigh: "blocked", levelMedium: "slowed"}[unknown])
 		}
 	}
 	if len(urgent) > 0 {
@@ -147,8 +165,12 @@ func Prioritize(d Draft, opts Options) Priority {
 	}
 
 	p := matrix(impact, urgency)
+	if d.Signals.Scope == ScopeSite && service == levelHigh && d.Signals.Care != CareNone && p > ticket.P1 {
+		p = ticket.P1
+		reasons = append(reasons, "several units on a high-impact service: P1")
+	}
 	if (d.Category == ticket.CategoryPrinter || d.Category == ticket.CategoryWorkstation) &&
-		d.Signals.Care == CareBlocked && (d.Location != "" || clinical) && p > ticket.P2 {
+		(d.Signals.Care == CareBlocked || len(urgent) > 0) && (d.Location != "" || clinical) && p > ticket.P2 {
 		p = ticket.P2
 		reasons = append(reasons, "clinical area, care blocked: at least P2")
 	}

@@ -47,9 +47,13 @@ func TestPrioritize(t *testing.T) {
 		{"one person lowers a high service to medium", draft(ehr, ScopeOne, CareSlowed), ticket.P3},
 		{"one person, blocked, medium service", draft(scanner, ScopeOne, CareBlocked), ticket.P3},
 		// When unsure the higher priority wins.
-		{"unknown care counts as slowed", draft(ehr, ScopeUnit, CareUnknown), ticket.P2},
+		{"unknown care counts as blocked", draft(ehr, ScopeUnit, CareUnknown), ticket.P1},
 		{"unknown scope counts as a unit", draft(ehr, ScopeUnknown, CareBlocked), ticket.P1},
-		{"both unknown", draft(printer, ScopeUnknown, CareUnknown), ticket.P3},
+		{"both unknown", draft(printer, ScopeUnknown, CareUnknown), ticket.P2},
+		// Several units on a high-impact service are a care outage.
+		{"several units, high service, slowed", draft(ehr, ScopeSite, CareSlowed), ticket.P1},
+		{"several units, high service, not affected", draft(ehr, ScopeSite, CareNone), ticket.P3},
+		{"several units, medium service, slowed", draft(printer, ScopeSite, CareSlowed), ticket.P2},
 		{"unknown care with urgency words counts as blocked", withUrgent(draft(printer, ScopeUnknown, CareUnknown), "stat"), ticket.P2},
 		// Urgency words make urgency high whatever the care answer.
 		{"urgency words over a slowed answer", withUrgent(draft(printer, ScopeUnit, CareSlowed), "med pass"), ticket.P2},
@@ -59,6 +63,7 @@ func TestPrioritize(t *testing.T) {
 		{"printer, one person, blocked, location known", withLoc(draft(printer, ScopeOne, CareBlocked), "4 West"), ticket.P2},
 		{"printer, one person, blocked, wristbands", withText(draft(printer, ScopeOne, CareBlocked), "cant print wristbands"), ticket.P2},
 		{"workstation, one person, blocked, location known", withLoc(draft(ws, ScopeOne, CareBlocked), "ICU, room 4"), ticket.P2},
+		{"workstation, one person, urgency words, location known", withUrgent(withLoc(draft(ws, ScopeOne, CareUnknown), "L&D"), "active labor"), ticket.P2},
 		{"printer, one person, blocked, no clinical area", withText(draft(printer, ScopeOne, CareBlocked), "cant print my timesheet"), ticket.P3},
 		{"printer, one person, slowed, location known", withLoc(draft(printer, ScopeOne, CareSlowed), "4 West"), ticket.P4},
 		{"the rule is for printers and workstations only", withLoc(draft(scanner, ScopeOne, CareBlocked), "4 West"), ticket.P3},
@@ -70,12 +75,36 @@ func TestPrioritize(t *testing.T) {
 		// Access requests are never above P3.
 		{"access, several units, blocked", draft(access, ScopeSite, CareBlocked), ticket.P3},
 		{"access, stat", withUrgent(draft(access, ScopeUnit, CareUnknown), "stat"), ticket.P3},
-		{"access, plain request", draft(access, ScopeUnknown, CareUnknown), ticket.P4},
+		{"access, plain request", draft(access, ScopeUnknown, CareUnknown), ticket.P3},
+		{"access, not affected", draft(access, ScopeOne, CareNone), ticket.P4},
 	}
 	for _, tt := range tests {
 		if got := Prioritize(tt.d, Options{}); got.Level != tt.want {
 			t.Errorf("%s: Prioritize = %s (%s), want %s", tt.name, got.Level, strings.Join(got.Reasons, " · "), tt.want)
 		}
+	}
+}
+
+// TestOutage pins which reports skip the questions: those whose own words
+// make them P1. Unknown care counts as slowed there, so a vague report is
+// asked before anyone is paged, though its priority counts it as blocked.
+func TestOutage(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		d    Draft
+		want bool
+	}{
+		{draft(ticket.CategoryEHR, ScopeUnit, CareBlocked), true},
+		{draft(ticket.CategoryEHR, ScopeSite, CareUnknown), true},
+		{draft(ticket.CategoryEHR, ScopeUnit, CareUnknown), false},
+		{draft(ticket.CategoryPrinter, ScopeSite, CareUnknown), false},
+	} {
+		if got := Outage(tc.d, Options{}); got != tc.want {
+			t.Errorf("Outage(%s, %s, %q) = %v, want %v", tc.d.Category, tc.d.Signals.Scope, tc.d.Signals.Care, got, tc.want)
+		}
+	}
+	if d := draft(ticket.CategoryEHR, ScopeUnit, CareUnknown); Prioritize(d, Options{}).Level != ticket.P1 || len(Questions(d, Options{})) == 0 {
+		t.Error("a unit-wide EHR report of unknown care must be P1 until answered, and still be asked")
 	}
 }
 
@@ -109,7 +138,7 @@ func TestPrioritizeReasons(t *testing.T) {
 		want []string
 	}{
 		{draft(ticket.CategoryEHR, ScopeUnit, CareBlocked), []string{"EHR is high impact", "unit-wide", "patient care blocked"}},
-		{draft(ticket.CategoryPrinter, ScopeUnknown, CareUnknown), []string{"Printer is medium impact", "scope unknown, counted as unit-wide", "patient care unknown, counted as slowed"}},
+		{draft(ticket.CategoryPrinter, ScopeUnknown, CareUnknown), []string{"Printer is medium impact", "scope unknown, counted as unit-wide", "patient care unknown, counted as blocked"}},
 		{Draft{Category: ticket.CategoryScanner, Text: "med pass waiting", Signals: Signals{Scope: ScopeOne}},
 			[]string{"Barcode scanner is medium impact", "one person", "urgent: med pass"}},
 		{draft(ticket.CategoryEHR, ScopeOne, CareNone), []string{"EHR is high impact", "one person", "patient care not affected", "high service: at least P3"}},

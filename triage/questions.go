@@ -12,10 +12,10 @@ const MaxQuestions = 3
 // and the device's asset tag (hardware categories only: workstation,
 // printer, scanner, phone, device; when none was named). Access requests are
 // about one person's account, so they are asked neither scope nor location.
-// A draft that is already P1 gets no questions: an outage is never delayed
-// for them.
+// A draft whose own words make it P1 (Outage) gets no questions: an outage
+// is never delayed for them.
 func Questions(d Draft, opts Options) []Question {
-	if Prioritize(d, opts).Level == ticket.P1 {
+	if Outage(d, opts) {
 		return nil
 	}
 	var qs []Question
