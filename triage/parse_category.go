@@ -45,11 +45,12 @@ var builtinKeywords = []struct {
 	phrases string
 }{
 	{ticket.CategoryEHR, 5, "patient portal|quick reg|real time eligibility|eligibility check|insurance verification|bed board|proxy access"},
-	{ticket.CategoryEHR, 4, "eligibility|mychart|adt|beaker|sunquest|cadence|optime|e prescribing|eprescribing|surescripts|medication admin record|medication administration record|discharge navigator|chart review|order entry|results tab|in basket|inbasket|break the glass|patient list|pt list|tracking board|epic secure chat"},
+	{ticket.CategoryEHR, 4, "print preview|med rec|medication reconciliation|order composer|results review|problem list|allergy list|care plan|admission navigator|prenatal record|emergency contact|after visit summary|discharge summary|eligibility|mychart|adt|beaker|sunquest|cadence|optime|e prescribing|eprescribing|surescripts|medication admin record|medication administration record|discharge navigator|chart review|order entry|results tab|in basket|inbasket|break the glass|patient list|pt list|tracking board|epic secure chat"},
 	{ticket.CategoryEHR, 3, "ehr|emr|mar|emar|flowsheet|cpoe|powerchart|firstnet|hyperspace|haiku|canto|meditech|navigator|smartphrase|sign orders"},
 	{ticket.CategoryEHR, 2, "epic|cerner|rover|rover phone|rover device|documentation"},
 	{ticket.CategoryEHR, 1, "chart|charting|charts|orders|notes|downtime|order|avs|encounter|encounters|portal|registration|reg"},
 
+	{ticket.CategoryLogin, 5, "duo push|mfa push|push notification|mfa page|mfa prompt|2fa code|authenticator app|tap and go|badge not enrolled"},
 	{ticket.CategoryLogin, 4, "locked out|badge tap|tap badge|tap in|tap out|password reset|reset password|account locked|locked account|single sign on|trust relationship|invalid credentials|log me in|account disabled|pw reset|badge reader"},
 	{ticket.CategoryLogin, 3, "password|pw|login|log in|log into|log on|sign in|sign into|sign on|signin|imprivata|sso|mfa|2fa|duo|authenticator|username|user name|credentials|unlock|locked"},
 	{ticket.CategoryLogin, 1, "account|badge|expired|reset|user|logged in|logging in|logs in|logs me out|logging me out|kicking me out"},
@@ -72,13 +73,13 @@ var builtinKeywords = []struct {
 	{ticket.CategoryScanner, 3, "barcode|bar code|scanning|bcma"},
 	{ticket.CategoryScanner, 2, "scan|scans|scanned"},
 
-	{ticket.CategoryNetwork, 5, "web filter|content filter|any website|any site|every site|every website|citrix gateway|remote desktop|page cant be displayed|network cable|network switch|access point|guest wifi|no internet|no wifi|no network"},
+	{ticket.CategoryNetwork, 5, "lost internet|internet down|internet is down|lost network|dead spot|dead spots|dead zone|wifi drops|bandwidth|hotspot|hot spot|web filter|content filter|any website|any site|every site|every website|citrix gateway|remote desktop|page cant be displayed|network cable|network switch|access point|guest wifi|no internet|no wifi|no network"},
 	{ticket.CategoryNetwork, 4, "network|wifi|wi fi|wireless|internet|vpn|ethernet"},
 	{ticket.CategoryNetwork, 3, "ssid|idf|lan|website|websites|rdp|firewall|proxy|globalprotect|anyconnect|zscaler|whitelist|blocked site|site blocked"},
 	{ticket.CategoryNetwork, 2, "no connection|connectivity|lose connection|losing connection|lost connection|network jack|wall jack|ethernet jack"},
 	{ticket.CategoryNetwork, 1, "connection|disconnecting|port|jack|gateway|timing out|times out|timed out|from home"},
 
-	{ticket.CategoryPhone, 5, "vocera badge|desk phone|cell phone|unit phone|charge phone|dial tone|overhead paging|nurse call|unit mobile|unit iphone|unit cell"},
+	{ticket.CategoryPhone, 5, "vocera badge|desk phone|cell phone|unit phone|charge phone|dial tone|overhead paging|unit mobile|unit iphone|unit cell|nurse call phone|nurse call phones"},
 	{ticket.CategoryPhone, 4, "phone|vocera|pager|spectralink|ascom|voicemail|jabber|iphone|iphones"},
 	{ticket.CategoryPhone, 3, "paging|dial out|secure chat"},
 	{ticket.CategoryPhone, 1, "pages|ringing|rings|extension|call light|ring|no service"},
@@ -104,16 +105,16 @@ var builtinKeywords = []struct {
 
 	{ticket.CategoryAccess, 5, "access request|request access|requesting access"},
 	{ticket.CategoryAccess, 4, "new hire|new employee|need access|needs access|give me access|admin rights|distribution list|security group|add me to|remove access|provisioning|onboarding|security point|security class|dont have access|no access"},
-	{ticket.CategoryAccess, 3, "new user|new rn|new nurse|new resident|new provider|new scribe|new clerk|new staff|new doctor|new physician|new tech|new secretary|new unit secretary|student nurse|permission|permissions|access to|epcs"},
+	{ticket.CategoryAccess, 3, "privileges|read only|added to my|security class|new user|new rn|new nurse|new resident|new provider|new scribe|new clerk|new staff|new doctor|new physician|new tech|new secretary|new unit secretary|student nurse|permission|permissions|access to|epcs"},
 	{ticket.CategoryAccess, 2, "students|rights|dea|e prescribing|approved|starting"},
 	{ticket.CategoryAccess, 1, "access|request|starts"},
 
-	{ticket.CategoryOther, 5, "bed exit alarm|bed alarm|video interpreter|interpreter cart"},
+	{ticket.CategoryOther, 5, "bed exit alarm|bed exit alarms|bed alarm|bed alarms|video interpreter|interpreter cart|nurse call|call light system|phishing|phishing link|camera system|security camera"},
 	{ticket.CategoryOther, 3, "install|adobe|outlook|email|mailbox|zoom|webex|kronos|sharepoint|tv|teams status|microsoft teams|ms teams"},
 	{ticket.CategoryOther, 2, "excel|shared drive|calendar|rollout|training|staff meeting|signature|teams"},
 
 	// Phrases that only keep their words from counting.
-	{"", 0, "locked by another user|locked by another|in use by another user|locked for editing|upside down|error code|zip code|qr code|pass word"},
+	{"", 0, "pull up|pulls up|pulling up|pulled up|locked by another user|locked by another|in use by another user|locked for editing|upside down|error code|zip code|qr code|pass word"},
 }
 
 // builtinCategoryWords is the keyword table built from builtinKeywords.
@@ -181,6 +182,12 @@ func classify(terms []term, sig *signalMarks, tag string, opts Options) ([]ticke
 			i++
 			continue
 		}
+		if kw.weight > 0 && disowned(terms, i) {
+			kw.weight = 0 // "it's not the printer"
+		}
+		if kw.weight > 1 && placeAt(terms, i) && departmentWords[terms[i].w] {
+			kw.weight = 1 // "at Radiology reception": where, not what
+		}
 		if kw.weight > 0 {
 			if kw.monitor && sig.patientMonitor {
 				kw.cat, kw.weight = ticket.CategoryDevice, 3
@@ -220,7 +227,7 @@ func classify(terms []term, sig *signalMarks, tag string, opts Options) ([]ticke
 		ts.of(ticket.CategoryEHR, len(terms)).score += landing
 	}
 	if c, ok := tagCategory[tag]; ok {
-		ts.of(c, len(terms)).score += 2
+		ts.of(c, len(terms)).score += 4 // the sticker names the thing: "PC004872" is a computer
 	}
 	if sig.accessRequest >= 0 {
 		// A request names the system it is for ("Omnicell access for the
@@ -339,6 +346,23 @@ func placeAt(terms []term, i int) bool {
 		if !determiners[w] || terms[j+1].stop {
 			return false
 		}
+	}
+	return false
+}
+
+// departmentWords name a department as well as a service: after a place
+// word they say where the writer is.
+var departmentWords = map[string]bool{"radiology": true, "pharmacy": true, "registration": true, "imaging": true}
+
+// disowned reports whether the keyword at term i is named as not the
+// problem: "it's not the printer", "isn't a network issue".
+func disowned(terms []term, i int) bool {
+	if i < 2 || !determiners[terms[i-1].w] {
+		return false
+	}
+	switch terms[i-2].w {
+	case "not", "isnt", "arent", "wasnt":
+		return true
 	}
 	return false
 }

@@ -354,6 +354,15 @@ func TestParseCategoryFromFailingService(t *testing.T) {
 		want ticket.Category
 	}{
 		{"Epic down in 3 North too, cannot scan meds", ticket.CategoryEHR},
+		{"discharge AVS won't generate, print preview blank. other pts print fine so it's not the printer", ticket.CategoryEHR},
+		{"PC004872 at Radiology reception is extremely slow, 5 min to pull up each pt", ticket.CategoryWorkstation},
+		{"Duo push not arriving on my new phone so I can't get on the VPN", ticket.CategoryLogin},
+		{"nurse call light in rm 410 won't turn off", ticket.CategoryOther},
+		{"nurse call phones not ringing when pts press call light", ticket.CategoryPhone},
+		{"wifi dead spot in rooms 620-628, scanners drop as soon as we walk in", ticket.CategoryNetwork},
+		{"Please give Dr. Nguyen Dragon access and Epic order-signing privileges before Monday", ticket.CategoryAccess},
+		{"Could you please grant PACS viewer access to our new sonographer in Radiology? No rush", ticket.CategoryAccess},
+		{"the med rec section won't open for me, tried 3 pcs", ticket.CategoryEHR},
 		{"eligibility check just spins for every patient at the front desk", ticket.CategoryEHR},
 		{"patient portal won't let mom set up proxy access", ticket.CategoryEHR},
 		{"quick reg errors out, can't create new encounters", ticket.CategoryEHR},
