@@ -110,20 +110,41 @@ func unitForms(units []string) []unitForm {
 // It is a memo of a pure function, bounded so that a caller passing ever
 // new unit lists cannot grow it without end.
 var (
-	unitFormsCache sync.Map // string -> []unitForm
+	unitFormsCache sync.Map // string -> *unitTable
 	unitFormsSize  atomic.Int32
 )
 
-func cachedUnitForms(units []string) []unitForm {
+// unitTable is the unit forms of one configuration, indexed by their first
+// letter or digit so that each term is tried against its own few forms.
+type unitTable struct {
+	forms []unitForm
+	by    [256][]int32 // the forms a term starting with that byte can match, in order
+}
+
+func newUnitTable(forms []unitForm) *unitTable {
+	t := &unitTable{forms: forms}
+	for k, f := range forms {
+		if f.first != 0 {
+			t.by[f.first] = append(t.by[f.first], int32(k))
+			continue
+		}
+		for b := range t.by {
+			t.by[b] = append(t.by[b], int32(k))
+		}
+	}
+	return t
+}
+
+func cachedUnitForms(units []string) *unitTable {
 	key := strings.Join(units, "\x00")
 	if f, ok := unitFormsCache.Load(key); ok {
-		return f.([]unitForm)
+		return f.(*unitTable)
 	}
-	forms := unitForms(units)
+	t := newUnitTable(unitForms(units))
 	if unitFormsSize.Add(1) <= 64 {
-		unitFormsCache.Store(key, forms)
+		unitFormsCache.Store(key, t)
 	}
-	return forms
+	return t
 }
 
 // builtinForms are the ways the built-in units are written, built once.
@@ -162,16 +183,14 @@ func isShortWord(name string) bool {
 
 // matchUnit returns the longest unit form written at term i and how many
 // terms it covers.
-func matchUnit(forms []unitForm, text string, terms []term, i int, skip []bool) (unitForm, int) {
+func matchUnit(table *unitTable, text string, terms []term, i int, skip []bool) (unitForm, int) {
 	var best unitForm
 	n := 0
 	w := terms[i].w
-	for _, f := range forms {
-		if f.first != w[0] && f.first != 0 {
-			continue
-		}
+	for _, k := range table.by[w[0]] {
+		f := &table.forms[k]
 		if k := phraseMatch(f.phrase, terms, i, skip, false); k > n && (!f.upperOnly || inCapitals(text, terms[i:i+k])) {
-			best, n = f, k
+			best, n = *f, k
 		}
 	}
 	return best, n
@@ -248,7 +267,7 @@ type locationReader struct {
 	terms []term
 	skip  []bool
 	units []string
-	forms []unitForm
+	forms *unitTable
 	used  []bool // terms a rule has read
 	marks *locationMarks
 
@@ -444,7 +463,7 @@ func (r *locationReader) buildingAt(i int) int {
 
 // gluedAt reads a numbered unit written with its number: "OR5".
 func (r *locationReader) gluedAt(i int) int {
-	if name := glued(r.forms, r.text, r.terms[i]); name != "" {
+	if name := glued(r.forms.forms, r.text, r.terms[i]); name != "" {
 		r.use(i, 1)
 		r.note(name, i)
 		return 1

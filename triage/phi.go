@@ -209,6 +209,7 @@ const (
 	wLead                          // may start a longer label: med rec, date of birth
 	wTitle                         // Mr, Mrs, Ms, Mx, Miss
 	wStop                          // never a patient's name
+	wThird                         // she, he, they: someone other than the writer
 )
 
 // phiWords maps lower-case words to their meanings. Every cue word is also a
@@ -231,6 +232,7 @@ var phiWords = func() map[string]phiWord {
 		{wDept | wStaff, "pharmacy lab laboratory radiology registration admitting biomed security facilities engineering dietary nutrition kitchen billing finance hr payroll informatics epic cerner meditech dell hp citrix imprivata vocera omnicell pyxis zebra alaris microsoft cisco spectralink"},
 		{wCallback, "callback callbacks cb back reach contact"},
 		{wLead, "mr med medical chart encounter enc visit acct account fin csn har date birth d member policy subscriber insurance guarantor billing"},
+		{wThird, "she he they shes hes theyre her him them"},
 		{wTitle | wStop, "mr mrs ms mx miss mister sr sra srta señor señora"},
 		{wCode, "order orders ord case ticket tkt inc incident lot serial sn po invoice tag asset part model ref confirmation conf req requisition accession acc"},
 		{wCare, "bed beds bedside rm room rooms wristband wristbands armband armbands bracelet census discharged discharge admitted admit admission chart charts mychart portal tv meds med tray meal meals allergy allergies results vitals tele telemetry isolation interpreter visitor visitors preferred mrn dob ssn medicare insurance"},
@@ -677,13 +679,7 @@ func (r *phiRun) findPhone() {
 
 // thirdPerson reports whether token i is "she", "he" or "they" (or their
 // forms): in a message about a patient, the person spoken of.
-func (r *phiRun) thirdPerson(i int) bool {
-	switch strings.ToLower(r.str(i)) {
-	case "she", "he", "they", "shes", "hes", "theyre", "her", "him", "them":
-		return r.word(i)
-	}
-	return false
-}
+func (r *phiRun) thirdPerson(i int) bool { return r.is(i, wThird) }
 
 // callerFrom reports whether the number at token i is where a named relative
 // or patient calls from: "his wife keeps calling the desk from 555-0176".
