@@ -100,3 +100,26 @@ func TestAnswerCategory(t *testing.T) {
 		t.Error("an answer with nothing offered was taken")
 	}
 }
+
+// FuzzChoices checks that the category question is only ever offered
+// between two different categories, neither of them other, and that an
+// answer to it is always one of them.
+func FuzzChoices(f *testing.F) {
+	for _, s := range []string{"cant scan meds, epic keeps freezing", "epic", "the second one", "\xff", "printer or scanner or epic"} {
+		f.Add(s)
+	}
+	opts := Options{Units: testUnits}
+	f.Fuzz(func(t *testing.T, text string) {
+		d := Parse(text, opts)
+		ch := d.Choices()
+		if ch != nil && (len(ch) != 2 || ch[0] == ch[1] || slices.Contains(ch, ticket.CategoryOther) || ch[0] != d.Category) {
+			t.Fatalf("Choices(%q) = %v, category %s", text, ch, d.Category)
+		}
+		if ch == nil {
+			ch = []ticket.Category{ticket.CategoryEHR, ticket.CategoryScanner}
+		}
+		if c, ok := AnswerCategory(text, ch, opts); ok != slices.Contains(ch, c) || !ok && c != "" {
+			t.Fatalf("AnswerCategory(%q, %v) = %q, %v", text, ch, c, ok)
+		}
+	})
+}
