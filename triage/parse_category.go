@@ -105,7 +105,7 @@ var builtinKeywords = []struct {
 
 	{ticket.CategoryAccess, 5, "access request|request access|requesting access"},
 	{ticket.CategoryAccess, 4, "new hire|new employee|need access|needs access|give me access|admin rights|distribution list|security group|add me to|remove access|provisioning|onboarding|security point|security class|dont have access|no access"},
-	{ticket.CategoryAccess, 3, "privileges|read only|added to my|security class|new user|new rn|new nurse|new resident|new provider|new scribe|new clerk|new staff|new doctor|new physician|new tech|new secretary|new unit secretary|student nurse|permission|permissions|access to|epcs"},
+	{ticket.CategoryAccess, 3, "view only|user list|not provisioned|provisioned|privileges|read only|added to my|security class|new user|new rn|new nurse|new resident|new provider|new scribe|new clerk|new staff|new doctor|new physician|new tech|new secretary|new unit secretary|student nurse|permission|permissions|access to|epcs"},
 	{ticket.CategoryAccess, 2, "students|rights|dea|e prescribing|approved|starting"},
 	{ticket.CategoryAccess, 1, "access|request|starts"},
 

@@ -228,8 +228,8 @@ var phiWords = func() map[string]phiWord {
 		{wPatient, "pt pts patient resident paciente baby infant newborn"},
 		{wKin, "pt pts patient patients resident residents family fam families daughter dtr dau daughters son sons wife husband husb hubby spouse mother mom mum father dad parent parents sister brother sibling caregiver guardian poa nok kin relative relatives grandson granddaughter grandchild grandma grandpa grandmother grandfather niece nephew aunt uncle partner hija hijo esposa esposo madre padre stepson stepdaughter grandparent fiance fiancee girlfriend boyfriend emergency neighbor"},
 		{wStaff, "me my mine i im our us we desk unit station office ext extension fax support helpdesk servicedesk hotline helpline vendor dept department pager work team switchboard operator charge nursing clinic"},
-		{wRole | wStaff, "rn lpn cna md np dr doctor nurse nurses physician hospitalist attending intern fellow manager supervisor director tech technician pharmacist therapist coordinator educator clerk secretary hus analyst engineer admin administrator staff colleague coworker provider scheduler registrar rep desk station office hire hired orientation onboarding trainee student employee aide preceptor orientee scribe traveler medic paramedic emt phlebotomist volunteer chaplain dietitian housekeeper"},
-		{wDept | wStaff, "pharmacy lab laboratory radiology registration admitting biomed security facilities engineering dietary nutrition kitchen billing finance hr payroll informatics epic cerner meditech dell hp citrix imprivata vocera omnicell pyxis zebra alaris microsoft cisco spectralink"},
+		{wRole | wStaff, "rn lpn cna md np dr doctor nurse nurses physician hospitalist attending intern fellow manager supervisor director tech technician pharmacist therapist coordinator educator clerk secretary hus analyst engineer admin administrator staff colleague coworker provider scheduler registrar rep desk station office hire hired orientation onboarding trainee student employee aide preceptor orientee scribe traveler travelers grad grads medic paramedic emt phlebotomist volunteer chaplain dietitian housekeeper rt rrt crna slp sonographer radiologist anesthesiologist surgeon charge"},
+		{wDept | wStaff, "staffing pharmacy lab laboratory radiology registration admitting biomed security facilities engineering dietary nutrition kitchen billing finance hr payroll informatics epic cerner meditech dell hp citrix imprivata vocera omnicell pyxis zebra alaris microsoft cisco spectralink"},
 		{wCallback, "callback callbacks cb back reach contact"},
 		{wLead, "mr med medical chart encounter enc visit acct account fin csn har date birth d member policy subscriber insurance guarantor billing"},
 		{wThird, "she he they shes hes theyre her him them"},
@@ -300,6 +300,10 @@ type phiRun struct {
 	spans []phiSpan
 	names []nameInfo // per token, filled as the name detector asks
 	caps  bool       // the message is written in capitals
+	// staffEnd is the last token of the latest name judged staff's, plus
+	// one (0: none), so that a list goes on as it started: "travelers: Ana
+	// Ferreira, Declan Byrne".
+	staffEnd int
 }
 
 func (r *phiRun) tokenize(markers []string) {
@@ -1185,6 +1189,9 @@ func (r *phiRun) patientContext() bool {
 	for i, t := range r.toks {
 		if t.w&(wKin|wCare) != 0 || r.eq(i, "in") && r.word(i+1) && r.toks[i+1].digits > 0 {
 			return true
+		}
+		if r.word(i) && t.e-t.s <= 14 && patientThings[strings.ToLower(r.str(i))] {
+			return true // meds, labs, a note, a transfusion
 		}
 	}
 	return false

@@ -305,8 +305,60 @@ func (r *phiRun) lastFirst(a, b int) bool {
 	return x.lex&lexLast != 0 || y.lex&lexFirst != 0 || x.lex&lexKnown == 0 && y.lex&lexKnown == 0
 }
 
-// findName finds patient names (see the comment at the top of this file).
+// findName finds patient names (see the comment at the top of this file),
+// then every other mention of a word found in one: "the son Omar wants it
+// too, can IT add Omar to …".
 func (r *phiRun) findName() {
+	first := len(r.spans)
+	r.findNameCued()
+	r.propagate(first)
+}
+
+// propagate redacts every other mention of the words of the names found
+// since span first: a word of three letters or more, as written in the name
+// (case aside), that is not safe vocabulary.
+func (r *phiRun) propagate(first int) {
+	if len(r.spans) == first {
+		return
+	}
+	var words []string
+	for _, sp := range r.spans[first:] {
+		if sp.kind != phiName {
+			continue
+		}
+		for k := range r.toks {
+			if t := r.toks[k]; t.s >= sp.s && t.e <= sp.e && r.word(k) && t.e-t.s >= 3 && !r.info(k).safe && !r.info(k).vocab {
+				words = append(words, r.str(k))
+			}
+		}
+	}
+	for k := range r.toks {
+		t := r.toks[k]
+		if !r.word(k) || t.e-t.s < 3 || r.covered(t.s, t.e) {
+			continue
+		}
+		for _, w := range words {
+			if strings.EqualFold(r.str(k), w) {
+				r.add(k, k, phiName)
+				break
+			}
+		}
+	}
+}
+
+// covered reports whether bytes s to e are inside a span found already.
+func (r *phiRun) covered(s, e int) bool {
+	for _, sp := range r.spans {
+		if sp.s <= s && e <= sp.e {
+			return true
+		}
+	}
+	return false
+}
+
+// findNameCued finds the names that cues, name data and patient context
+// point to.
+func (r *phiRun) findNameCued() {
 	r.caps = capsMessage(r.text)
 	context := -1 // whether the message speaks of a patient; -1 until needed
 	for i := 0; i < len(r.toks); i++ {
@@ -341,11 +393,115 @@ func (r *phiRun) findName() {
 				context = 1
 			}
 		}
-		if s, e, ok := r.firstLast(i, context == 1); ok {
+		s, e, ok := r.firstLast(i, context == 1)
+		if ok {
 			r.add(s, e, phiName)
-			i = e
+			i = r.moreNames(e)
+			continue
+		}
+		if e > i {
+			i = e // a member of staff or a place: none of its words is a name
+			continue
+		}
+		if context == 1 && r.strangerName(i) {
+			r.add(i, i, phiName)
+			i = r.moreNames(i)
 		}
 	}
+}
+
+// placeNouns after a capitalised word make it a place's name: "Smith
+// Pavilion", "Oak Street".
+var placeNouns = map[string]bool{
+	"pavilion": true, "tower": true, "building": true, "bldg": true, "hall": true, "street": true,
+	"st": true, "ave": true, "avenue": true, "road": true, "rd": true, "blvd": true, "drive": true,
+	"clinic": true, "center": true, "centre": true, "hospital": true, "campus": true, "wing": true,
+	"unit": true, "institute": true, "house": true, "plaza": true, "park": true, "health": true,
+}
+
+// strangerName reports whether token i, in a message about a patient, is a
+// word written like a name that is not English: in no list at all, or only
+// in the name data. Clinical and IT vocabulary, places ("Smith Pavilion"),
+// products (CamelCase, "Hill-Rom") and staff are not. Philter's rule: what
+// is not known to be safe, near a patient, is redacted ("waiting on outside
+// records for Suleiman"). After a word that points to a patient ("for",
+// "give", "admitting") a name that is also an English word counts too ("the
+// flowsheet for Young"). At the start of a sentence, where every word has a
+// capital, only a name from the name data followed by more words counts
+// ("Yolanda showed up to take Mr. Pruitt home").
+func (r *phiRun) strangerName(i int) bool {
+	n := r.info(i)
+	if n.shape != shapeTitle || n.vocab || n.safe || r.caps {
+		return false
+	}
+	w := r.str(i)
+	if utf8.RuneCountInString(w) < 3 || placeNouns[strings.ToLower(w)] {
+		return false
+	}
+	for _, c := range w[1:] {
+		if unicode.IsUpper(c) {
+			return false // CamelCase: a product, "TeleTracking", "UpToDate"
+		}
+	}
+	if r.punct(i+1, "-'’") && r.glued(i+1) && !r.eq(i+2, "s") || r.punct(i-1, "-'’") && r.glued(i) {
+		return false // part of a longer word: "Hill-Rom"
+	}
+	if k := i + 1; r.word(k) && placeNouns[strings.ToLower(r.str(k))] {
+		return false
+	}
+	p := i - 1
+	start := p < 0 || r.toks[i].nl || r.ender(p) || r.punct(p, ":\"'“‘([-–—•*>")
+	english := n.lex&lexKnown != 0
+	named := n.lex&(lexFirst|lexLast) != 0
+	switch {
+	case start:
+		if !named || english || !r.word(i+1) || r.info(i+1).shape != shapeLower {
+			return false
+		}
+	case english:
+		if !named || !patientSlot(r, p) {
+			return false
+		}
+	}
+	s := i
+	for n := 0; n < 2 && r.word(s-1) && !r.toks[s].nl && r.info(s-1).shape == shapeTitle && !r.info(s-1).vocab &&
+		(r.info(s-1).lex&lexFirst != 0 || r.info(s-1).lex&(lexKnown|lexSafe) == 0); n++ {
+		s-- // "RN Tomasz Wrobel": the given names before it
+	}
+	return !r.staffAround(s, i) && !r.beforePlace(i)
+}
+
+// patientSlot reports whether the word at token p points to a patient
+// after it: "for", "give", "admitting", "rounding on".
+func patientSlot(r *phiRun, p int) bool {
+	if !r.word(p) {
+		return false
+	}
+	switch strings.ToLower(r.str(p)) {
+	case "for", "give", "giving", "gave", "admitting", "admit", "discharging", "discharge", "transfusing",
+		"transferring", "transfer", "bathing", "turning", "medicating", "treating", "seeing", "room", "bed":
+		return true
+	case "on":
+		return r.eq(p-1, "rounding") || r.eq(p-1, "notes") || r.eq(p-1, "charting") || r.eq(p-1, "documenting")
+	}
+	return false
+}
+
+// moreNames continues a name with the names listed after it: "(Walsh,
+// Nakamura, Diallo)", "Nowak and Zielinski". Each must look like a name.
+func (r *phiRun) moreNames(e int) int {
+	for r.punct(e+1, ",&") || r.eq(e+1, "and") || r.eq(e+1, "y") {
+		k := e + 2
+		if !r.word(k) || r.toks[k].nl || r.info(k).shape == shapeLower || !r.namelike(k, nameMedium, false) {
+			break
+		}
+		if r.beforePlace(k) || r.staffAround(k, k) {
+			break
+		}
+		r.add(k, k, phiName)
+		e = k
+	}
+	return e
 }
 
 // patientThings are what a patient has and staff talk about: "Okeke's chest
@@ -368,6 +524,7 @@ var patientThings = map[string]bool{
 	"ultrasound": true, "mammo": true, "biopsy": true, "pathology": true, "report": true, "note": true,
 	"notes": true, "history": true, "hx": true, "diet": true, "tray": true, "foley": true, "line": true,
 	"catheter": true, "port": true, "chemo": true, "dialysis": true, "telemetry": true, "monitor": true,
+	"flowsheet": true, "flowsheets": true,
 }
 
 // possessive finds a name that owns a patient's thing: "Chidi Okeke's chest
@@ -379,6 +536,9 @@ func (r *phiRun) possessive(i int) (int, int, bool) {
 	}
 	thing := false
 	for k, words := i+3, 0; k < len(r.toks) && words < 3 && !r.toks[k].nl; k++ {
+		if r.punct(k, "-") && r.glued(k) {
+			continue // "post-op note"
+		}
 		if !r.word(k) {
 			break
 		}
@@ -388,7 +548,7 @@ func (r *phiRun) possessive(i int) (int, int, bool) {
 		}
 		words++
 	}
-	if !thing || !r.namelike(i, nameMedium, false) || r.info(i).shape == shapeLower && r.info(i).lex&(lexFirst|lexLast) == 0 {
+	if !thing || !r.namelike(i, nameExplicit, false) || r.info(i).shape == shapeLower && r.info(i).lex&(lexFirst|lexLast) == 0 {
 		return 0, 0, false
 	}
 	s := i
@@ -432,6 +592,9 @@ func (r *phiRun) nameCue(i int) (int, nameStrength, bool) {
 	case r.patientLabel(i):
 		j := i + 1
 		if r.punct(j, ".") && r.glued(j) {
+			if r.punct(j+1, "-–—") {
+				return 0, 0, false // "32 pts. - Shirley, charge": a sentence ends, a sign-off starts
+			}
 			j++
 		}
 		if r.punct(j, "'’") && r.glued(j) && r.eq(j+1, "s") {
@@ -544,6 +707,23 @@ func (r *phiRun) staffName(cue, s, e int) bool {
 	for k := e + 1; k < len(r.toks) && k <= e+6 && !r.toks[k].nl; k++ {
 		if r.eq(k, "starts") || r.eq(k, "starting") || r.eq(k, "start") || r.is(k, wRole) || r.eq(k, "emp") || r.eq(k, "empl") {
 			return true
+		}
+	}
+	return false
+}
+
+// roleBefore reports whether a staff role is among the few words before
+// token p, in the same sentence.
+func (r *phiRun) roleBefore(p, most int) bool {
+	for k, words := p-1, 0; k >= 0 && words < most && !r.toks[k+1].nl; k-- {
+		if r.ender(k) {
+			return false
+		}
+		if r.word(k) {
+			if r.is(k, wRole) {
+				return true
+			}
+			words++
 		}
 	}
 	return false
@@ -720,25 +900,80 @@ func (r *phiRun) firstLast(i int, context bool) (int, int, bool) {
 		}
 	}
 	s, e, ok := r.readName(i, nameMedium)
-	if !ok || e < j {
-		e = j
+	if !ok {
+		s, e = i, j // readName judges harder than the pair did; the pair stands
 	}
-	if r.staffAround(s, e) {
-		return 0, 0, false
+	e = max(e, j)
+	if r.staffAround(s, e) || r.beforePlace(e) || placeNouns[strings.ToLower(r.str(j))] {
+		// staff's, or a place's: "Warren Street", "Smith Pavilion", "Martin
+		// Luther King Jr Blvd". The caller skips the whole name.
+		return s, e, false
 	}
 	return s, e, true
+}
+
+// beforePlace reports whether the words after token e name a place: a place
+// noun, perhaps after "Jr" ("King Jr Blvd").
+func (r *phiRun) beforePlace(e int) bool {
+	k := e + 1
+	for n := 0; n < 3 && r.word(k) && !r.toks[k].nl; n++ {
+		if placeNouns[strings.ToLower(r.str(k))] {
+			return true
+		}
+		if r.info(k).shape != shapeTitle && !r.eq(k, "jr") && !r.eq(k, "sr") {
+			return false
+		}
+		k++
+		if r.punct(k, ".") && r.glued(k) {
+			k++
+		}
+	}
+	return false
 }
 
 // staffAround reports whether the name at tokens s to e belongs to staff: a
 // role or title just before it ("Dr.", "charge nurse", "RN"), "I'm", "this
 // is", a sign-off, or a role, department or extension just after it.
 func (r *phiRun) staffAround(s, e int) bool {
+	if r.staffList(s, e) {
+		r.staffEnd = e + 1
+		return true
+	}
+	return false
+}
+
+// staffList is staffAround without remembering the answer.
+func (r *phiRun) staffList(s, e int) bool {
 	p := s - 1
+	// the next in a list of staff: "Ana Ferreira, Declan Byrne"
+	if r.staffEnd > 0 && (r.punct(p, ",&") || r.eq(p, "and")) && p-1 == r.staffEnd-1 {
+		return true
+	}
 	if r.punct(p, ".") && r.glued(p) {
 		p--
 	}
 	if r.is(p, wRole) || r.eq(p, "im") || r.eq(p, "ask") || r.eq(p, "cc") {
 		return true
+	}
+	// a role, then a comma or a colon: "assistant nurse manager, Kevin
+	// Price", "3 travelers on 9 South: Ana Ferreira", "new grad started
+	// today, Sam Oduya"
+	if r.punct(p, ",:") && r.roleBefore(p, 8) {
+		return true
+	}
+	// a sign-off line: "- Nurse manager Faith Okonjo", "- Chief tech, Paulo"
+	for k, words := p, 0; k >= 0 && words < 4; k-- {
+		if r.punct(k, "-–—") && (k == 0 || r.toks[k].nl || r.ender(k-1)) {
+			return true
+		}
+		if r.word(k) {
+			if !r.is(k, wRole|wDept) && !r.info(k).safe {
+				break
+			}
+			words++
+		} else if !r.punct(k, ",") {
+			break
+		}
 	}
 	// e-mail and form headers: "From: Grace Kim", "Reported by: …"
 	if r.punct(p, ":") && (r.is(p-1, wRole) || r.eq(p-1, "from") || r.eq(p-1, "to") || r.eq(p-1, "cc") || r.eq(p-1, "by") ||

@@ -39,6 +39,17 @@ func TestRedactNamesByCue(t *testing.T) {
 		// In brackets, or just before a bed or room.
 		{"MAR blank for one of my pts (Sanchez, bed 9)", "NAME:1"},
 		{"need it for med pass for (Achterberg) in 509", "NAME:1"},
+		// Philter's rule: a word written like a name that is not English,
+		// near a patient, is one; after "for" even a common word that is a
+		// name.
+		{"waiting on outside records for Suleiman, he's stable", "NAME:1"},
+		{"can't log in to Epic to give Okafor his 2100 insulin", "NAME:1"},
+		{"the flowsheet for Young keeps reverting my I&Os", "NAME:1"},
+		{"Yolanda showed up to take Mr. Pruitt home; can't print his discharge", "NAME:2"},
+		// A list goes on as it started, and a name found once is found
+		// everywhere.
+		{"scanners in rooms 2, 5 and 9 (Walsh, Nakamura, Diallo) all dead, can't do meds", "NAME:2"},
+		{"the son Omar wants proxy too - can IT add Omar to the MyChart?", "NAME:2"},
 	})
 }
 
@@ -97,5 +108,15 @@ func TestRedactKeepsStaffAndLookAlikes(t *testing.T) {
 		{"New grad RN needs Epic access. Name: Sarah Kim, emp ID 204417", ""},
 		{"Epic access for our new home health aide Maryam Yusuf", ""},
 		{"Dr. Patel's orders won't sign", ""},
+		// Staff and places beside the patient words that open the rule.
+		{"RN Tomasz Wrobel on Dialysis can't log in to chart meds", ""},
+		{"3 travelers starting on 9 South: Ana Ferreira, Declan Byrne, Hope Anderson. meds access", ""},
+		{"clinic at 200 Martin Luther King Jr Blvd is down, 30 pts in the waiting room", ""},
+		{"Kronos clock at the Smith Pavilion entrance on Warren Street is frozen", ""},
+		{"video interpreter cart won't connect, pt only speaks Somali", ""},
+		{"witness for every med, even acetaminophen, senna and Eliquis", ""},
+		{"charting drips by hand, every 15 min titrations", ""},
+		{"frozen, 15 people can't badge in. - Staffing, Tamika", ""},
+		{"all vitals stopped flowing, 32 pts. - Shirley Hope, charge", ""},
 	})
 }

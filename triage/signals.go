@@ -78,8 +78,8 @@ var wordClassLists = []struct {
 	{clWaitPatient, "pt pts patient patients family families baby mom parents"},
 	{clWaitOR, "or case cases surgery surgeon surgeons anesthesia ortho"},
 	{clWaitStaff, "doc docs doctor doctors md mds provider providers physician physicians lab nurse nurses rn rns team staff pharmacy radiology cardiology tech techs everyone"},
-	{clReqVerb, "need needs request requesting requested give get grant add set create remove no setup provision"},
-	{clAccessNoun, "access account accounts permission permissions rights login logins"},
+	{clReqVerb, "need needs request requesting requested give get grant add added adding set create remove no setup provision necesito"},
+	{clAccessNoun, "access account accounts permission permissions rights login logins privileges provisioned acceso"},
 	{clOutage | clFail, "down outage"},
 	{clServer, "server servers"},
 	{clMonitorCtx, "pt pts patient patients bedside central tele telemetry vitals rhythm rhythms cardiac spo2 sats alarm alarms alarming bed baby babies"},
@@ -338,7 +338,10 @@ func (r *signalReader) scopeAt(i int) {
 		}
 	}
 	if r.is(i, clReqVerb) && s.accessRequest < 0 && !(r.terms[i].w == "get" && i+1 < len(r.terms) && r.terms[i+1].w == "into") &&
-		s.within(r.terms, i, 6, func(j int) bool { return r.is(j, clAccessNoun) }) {
+		(s.within(r.terms, i, 8, func(j int) bool { return r.is(j, clAccessNoun) }) ||
+			s.before(r.terms, i, 4, func(j int) bool { return r.is(j, clAccessNoun) && r.terms[j].w != "no" })) {
+		// "give Dr. Nakamura-Ellis Epic in-basket access", "no BMT
+		// flowsheet rights. Can you add me?"
 		s.accessRequest = i
 	}
 }
