@@ -117,13 +117,17 @@ var (
 // unitTable is the unit forms of one configuration, indexed by their first
 // letter or digit so that each term is tried against its own few forms.
 type unitTable struct {
-	forms []unitForm
-	by    [256][]int32 // the forms a term starting with that byte can match, in order
+	forms    []unitForm
+	by       [256][]int32 // the forms a term starting with that byte can match, in order
+	numbered []unitForm   // the numbered units' names, for "OR5"
 }
 
 func newUnitTable(forms []unitForm) *unitTable {
 	t := &unitTable{forms: forms}
 	for k, f := range forms {
+		if f.numbered && f.phrase == f.name {
+			t.numbered = append(t.numbered, f)
+		}
 		if f.first != 0 {
 			t.by[f.first] = append(t.by[f.first], int32(k))
 			continue
@@ -463,7 +467,7 @@ func (r *locationReader) buildingAt(i int) int {
 
 // gluedAt reads a numbered unit written with its number: "OR5".
 func (r *locationReader) gluedAt(i int) int {
-	if name := glued(r.forms.forms, r.text, r.terms[i]); name != "" {
+	if name := glued(r.forms.numbered, r.text, r.terms[i]); name != "" {
 		r.use(i, 1)
 		r.note(name, i)
 		return 1

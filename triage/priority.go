@@ -136,8 +136,8 @@ func prioritize(d Draft, opts Options, unknown level) Priority {
 		reasons = append(reasons, "scope unknown, counted as unit-wide")
 	}
 
-	urgent, clinical := d.Signals.Urgent, false
-	if d.Text != "" {
+	urgent, clinical := d.Signals.Urgent, d.clinical
+	if d.Text != "" && !d.parsed {
 		sig := readSignals(textTerms(d.Text), &locationMarks{})
 		urgent = mergeWords(urgent, sig.urgent)
 		clinical = sig.clinical

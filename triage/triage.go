@@ -60,6 +60,12 @@ type Draft struct {
 	Signals Signals
 	// PHI is left empty by Parse; the caller fills it from redaction.
 	PHI []PHIFinding
+
+	// parsed marks a draft that Parse made from Text, so Prioritize can use
+	// what Parse read (urgency words in Signals, clinical) instead of
+	// reading Text again; a draft rebuilt from a stored ticket is read.
+	parsed   bool
+	clinical bool // the text is about patients, meds, wristbands or labels
 }
 
 // Parse reads one message. It never fails: an unrecognised report is
@@ -86,6 +92,7 @@ func parse(text string, opts Options) Draft {
 	d.Callback = r.ids.callback
 	d.System = findSystem(r.terms, d.Category)
 	d.Signals = Signals{Care: r.sig.care, Scope: r.sig.scope, Urgent: r.sig.urgent}
+	d.parsed, d.clinical = true, r.sig.clinical
 	return d
 }
 
