@@ -524,7 +524,8 @@ var patientThings = map[string]bool{
 	"ultrasound": true, "mammo": true, "biopsy": true, "pathology": true, "report": true, "note": true,
 	"notes": true, "history": true, "hx": true, "diet": true, "tray": true, "foley": true, "line": true,
 	"catheter": true, "port": true, "chemo": true, "dialysis": true, "telemetry": true, "monitor": true,
-	"flowsheet": true, "flowsheets": true,
+	"flowsheet": true, "flowsheets": true, "prn": true, "parents": true, "kids": true, "priors": true,
+	"studies": true, "rounding": true, "pain": true,
 }
 
 // possessive finds a name that owns a patient's thing: "Chidi Okeke's chest
@@ -774,6 +775,7 @@ var nameFiller = map[string]bool{
 // MRN", "maria gonzalez in 412". Token i is the anchor.
 func (r *phiRun) nameBefore(i int) {
 	k := i - 1
+	bed := false // the anchor is a bed or room: "Will in bed 7", "Hope (rm 14)"
 	switch {
 	case r.identifierLabel(i):
 		for n := 0; n < 2 && r.punct(k, ",()-:/"); n++ {
@@ -783,6 +785,7 @@ func (r *phiRun) nameBefore(i int) {
 		m := i + 1
 		if r.eq(m, "rm") || r.eq(m, "room") || r.eq(m, "bed") || r.eq(m, "bay") || r.eq(m, "cuarto") || r.eq(m, "cama") {
 			m++
+			bed = true
 		}
 		if !r.word(m) || r.toks[m].digits == 0 {
 			return
@@ -791,20 +794,25 @@ func (r *phiRun) nameBefore(i int) {
 			k-- // "(Achterberg) in 509"
 		}
 	case r.eq(i, "bed") || r.eq(i, "rm") || r.eq(i, "room") || r.eq(i, "cama"):
-		// "(Sanchez, bed 9)", "Okafor rm 12"
+		// "(Sanchez, bed 9)", "Okafor rm 12", "Hope (rm 14)"
 		if !r.word(i+1) || r.toks[i+1].digits == 0 || r.toks[i+1].digits > 5 {
 			return
 		}
-		if r.punct(k, ",") {
+		if r.punct(k, ",(") {
 			k--
 		}
+		bed = true
 	default:
 		return
 	}
 	e := k
 	s := -1
 	for n := 0; n < 4 && r.word(k) && !r.toks[k+1].nl; n++ {
-		if !r.namelike(k, nameMedium, false) {
+		strength := nameMedium
+		if bed && r.info(k).shape == shapeTitle && !r.caps {
+			strength = nameExplicit
+		}
+		if !r.namelike(k, strength, false) {
 			if r.punct(k, ",") && s >= 0 {
 				k--
 				continue

@@ -50,6 +50,10 @@ func TestRedactNamesByCue(t *testing.T) {
 		// everywhere.
 		{"scanners in rooms 2, 5 and 9 (Walsh, Nakamura, Diallo) all dead, can't do meds", "NAME:2"},
 		{"the son Omar wants proxy too - can IT add Omar to the MyChart?", "NAME:2"},
+		// Before a bed or room, a name that is also a word.
+		{"Will in bed 7 got registered under his brother's MRN", "NAME:1"},
+		{"All the room phones dead, Hope (rm 14) and her family use cells", "NAME:1"},
+		{"Price's PRN lorazepam not in the Omnicell", "NAME:1"},
 	})
 }
 
