@@ -55,6 +55,7 @@ type unitForm struct {
 	upperOnly bool   // an English word too: match it only in capitals
 	numbered  bool   // rooms are numbered after it: "OR 5"
 	builtin   bool   // a unit carebot knows without configuration
+	titleOnly bool   // also a specialty ("ortho is waiting"): the unit only written as a name mid-sentence
 	dept      bool   // a department: a location only when no unit is named
 }
 
@@ -74,7 +75,7 @@ var unitAliases = []struct {
 }{
 	{"ED", []string{"ER", "emergency department", "emergency dept", "emergency room", "emerg"}},
 	{"L&D", []string{"labor and delivery", "labor delivery", "l and d", "labour and delivery"}},
-	{"ICU", []string{"intensive care unit", "intensive care"}},
+	{"ICU", []string{"intensive care unit", "intensive care", "UCI"}},
 	{"NICU", []string{"neonatal icu", "neonatal intensive care"}},
 	{"PACU", []string{"recovery room", "post anesthesia care"}},
 	{"OR", []string{"operating room", "main OR"}},
@@ -155,13 +156,10 @@ func cachedUnitForms(units []string) *unitTable {
 var builtinForms = func() []unitForm {
 	var forms []unitForm
 	for _, b := range builtinUnits {
-		phrases := b.aliases
-		if !b.noBare {
-			phrases = append([]string{b.name}, b.aliases...)
-		}
-		for _, p := range phrases {
+		for k, p := range append([]string{b.name}, b.aliases...) {
 			if firstFold(p) != 0 {
-				forms = append(forms, unitForm{name: b.name, phrase: p, first: firstFold(p), upperOnly: isShortWord(p), builtin: true, dept: b.dept})
+				forms = append(forms, unitForm{name: b.name, phrase: p, first: firstFold(p), upperOnly: isShortWord(p),
+					builtin: true, dept: b.dept, titleOnly: k == 0 && b.noBare})
 			}
 		}
 	}
@@ -193,7 +191,10 @@ func matchUnit(table *unitTable, text string, terms []term, i int, skip []bool) 
 	w := terms[i].w
 	for _, k := range table.by[w[0]] {
 		f := &table.forms[k]
-		if k := phraseMatch(f.phrase, terms, i, skip, false); k > n && (!f.upperOnly || inCapitals(text, terms[i:i+k])) {
+		if f.titleOnly && (i == 0 || terms[i].stop || !isUpperASCII(text[terms[i].start]) || inCapitals(text, terms[i:i+1])) {
+			continue // "ortho is waiting", "ORTHO": the specialty, not the unit
+		}
+		if k := phraseMatch(f.phrase, terms, i, skip, false); k > n && (!f.upperOnly || inCapitals(text, terms[i:i+k]) && !shoutedWord(text, terms, i)) {
 			best, n = *f, k
 		}
 	}
@@ -204,6 +205,7 @@ func matchUnit(table *unitTable, text string, terms []term, i int, skip []bool) 
 var directions = map[string]string{
 	"w": "West", "west": "West", "n": "North", "north": "North",
 	"e": "East", "east": "East", "s": "South", "south": "South",
+	"norte": "North", "sur": "South", "este": "East", "oeste": "West",
 }
 
 // numberWords are floor numbers written as words: "Four West".
@@ -256,6 +258,10 @@ func findLocation(text string, terms []term, skip []bool, units []string, answer
 			}
 		}
 	}
+	if r.unit == "" && r.known == "" && r.origin != "" {
+		r.unit = r.origin
+		r.seen = append(r.seen, r.origin)
+	}
 	r.marks.units = len(r.seen)
 	if r.unit == "" {
 		r.unit = cmp.Or(r.known, r.dept)
@@ -277,6 +283,7 @@ type locationReader struct {
 
 	unit, floor, room, bed, bay, pod, chair string
 	known, dept                             string   // the first built-in unit and department named
+	origin                                  string   // the first unit named after "from"
 	weakRoom                                string   // a room read without "rm"/"room"
 	seen                                    []string // distinct units, up to 2
 	lastNumbered                            [2]string
@@ -298,6 +305,15 @@ func (r *locationReader) use(i, n int) {
 
 // note records a unit named at term at.
 func (r *locationReader) note(name string, at int) {
+	if r.unit == "" && origin(r.word, at) {
+		// "admitting him from the ED to CVICU", "came up to MICU from the
+		// ED": where the patient came from; the location only when no other
+		// unit is named.
+		if r.origin == "" {
+			r.origin = name
+		}
+		return
+	}
 	if r.unit == "" {
 		r.unit = name
 	} else if aside(r.word, at) {
@@ -772,6 +788,33 @@ func glued(forms []unitForm, text string, t term) string {
 		}
 	}
 	return ""
+}
+
+// shoutedWord reports whether the short unit name at term i ("OR") is, in
+// a message written in capitals, the English word: "FINGERPRINT OR BADGE".
+// The unit then needs a place word before it or a room number after it.
+func shoutedWord(text string, terms []term, i int) bool {
+	caps := func(k int) bool {
+		return k >= 0 && k < len(terms) && len(terms[k].w) >= 3 && inCapitals(text, terms[k:k+1])
+	}
+	if !capsMessage(text) && !(caps(i-1) && caps(i+1)) {
+		return false // "FINGERPRINT OR BADGE" in a message that is not all capitals
+	}
+	if i > 0 && (placeWords[terms[i-1].w] || terms[i-1].w == "the" || terms[i-1].w == "main") {
+		return false
+	}
+	return i+1 >= len(terms) || !isDigits(terms[i+1].w)
+}
+
+func isUpperASCII(c byte) bool { return 'A' <= c && c <= 'Z' }
+
+// origin reports whether the unit at term at follows "from": "from the ED".
+func origin(word func(int) string, at int) bool {
+	p := at - 1
+	if determiners[word(p)] {
+		p--
+	}
+	return word(p) == "from"
 }
 
 // asideWords before a second unit make it a way round ("using the one on

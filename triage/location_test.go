@@ -106,6 +106,18 @@ func TestParseLocationBuiltinUnits(t *testing.T) {
 		{"ortho/neuro pyxis down", "Ortho/Neuro"},
 		{"pharmacy says 4 West pyxis is offline", "4 West"}, // a department does not beat a unit
 		{"registration kiosk frozen", "Registration"},
+		// A specialty named as a unit: capitalised, not opening a sentence.
+		{"account disabled on the ward PCs. - Femi (agency RN, Ortho)", "Ortho"},
+		{"ortho is waiting on the printer", ""},
+		// Where the patient came from is the location only when nothing else is.
+		{"admitting him from the ED and neither printer on CVICU will print", "CVICU"},
+		{"she came up to MICU from the ED an hour ago, pyxis blank", "MICU"},
+		{"labels not printing for transfers from the ED", "ED"},
+		// "OR" shouted between words is not the operating room.
+		{"IMPRIVATA WONT TAKE MY FINGERPRINT OR BADGE, need into pyxis. ED", "ED"},
+		// Spanish.
+		{"El Pyxis no me deja sacar la insulina. Piso 6 Sur.", "6 South"},
+		{"La bomba no manda los datos a Epic. UCI.", "ICU"},
 	} {
 		if got := Parse(c.text, Options{Units: corpusUnits}).Location; got != c.want {
 			t.Errorf("Parse(%q).Location = %q, want %q", c.text, got, c.want)

@@ -199,7 +199,7 @@ func (r *phiRun) namelike(k int, strength nameStrength, joined bool) bool {
 		// Right after a title or "name is", a word the name data knows is a
 		// name even when it is also a common word: "Mr. Will Young", "pt
 		// name is will okonkwo". Cue words themselves never are.
-		return strength == nameExplicit && n.lex&(lexFirst|lexLast) != 0 && r.toks[k].w&^wStop == 0
+		return strength == nameExplicit && n.lex&(lexFirst|lexLast) != 0 && n.lex&lexSafe == 0 && r.toks[k].w&^wStop == 0
 	}
 	letters := utf8.RuneCountInString(r.str(k))
 	if letters < 2 {
@@ -250,6 +250,9 @@ func (r *phiRun) readName(j int, strength nameStrength) (int, int, bool) {
 	if !ok {
 		return 0, 0, false
 	}
+	// Only the first word after a title or "name is" may be a common word
+	// ("Mr. Will Young"); later ones must not be: "Mr. Musa in 5 West".
+	strength = min(strength, nameStrong)
 	for parts := 1; parts < 4; parts++ {
 		k := e + 1
 		if !r.word(k) || !r.toks[k].space || r.toks[k].nl {

@@ -54,6 +54,8 @@ func TestRedactNamesByCue(t *testing.T) {
 		{"Will in bed 7 got registered under his brother's MRN", "NAME:1"},
 		{"All the room phones dead, Hope (rm 14) and her family use cells", "NAME:1"},
 		{"Price's PRN lorazepam not in the Omnicell", "NAME:1"},
+		// Only the first word after a title may be a common word.
+		{"Tele box on Mr. Abdullahi Musa in 5 West rm 511 shows no signal", "NAME:1"},
 	})
 }
 
