@@ -56,6 +56,7 @@ type unitForm struct {
 	numbered  bool   // rooms are numbered after it: "OR 5"
 	builtin   bool   // a unit carebot knows without configuration
 	titleOnly bool   // also a specialty ("ortho is waiting"): the unit only written as a name mid-sentence
+	role      bool   // staff of a department: its location when no place is named
 	dept      bool   // a department: a location only when no unit is named
 }
 
@@ -162,6 +163,9 @@ var builtinForms = func() []unitForm {
 					builtin: true, dept: b.dept, titleOnly: k == 0 && b.noBare})
 			}
 		}
+		for _, p := range b.roles {
+			forms = append(forms, unitForm{name: b.name, phrase: p, first: firstFold(p), builtin: true, dept: true, role: true})
+		}
 	}
 	return forms
 }()
@@ -264,7 +268,7 @@ func findLocation(text string, terms []term, skip []bool, units []string, answer
 	}
 	r.marks.units = len(r.seen)
 	if r.unit == "" {
-		r.unit = cmp.Or(r.known, r.dept)
+		r.unit = cmp.Or(r.known, r.dept, r.role)
 	}
 	r.marks.text = formatLocation(r.unit, r.floor, r.bay, r.pod, r.room, r.bed, r.chair)
 	return r.marks
@@ -284,6 +288,7 @@ type locationReader struct {
 	unit, floor, room, bed, bay, pod, chair string
 	known, dept                             string   // the first built-in unit and department named
 	origin                                  string   // the first unit named after "from"
+	role                                    string   // the department of the first staff role named
 	weakRoom                                string   // a room read without "rm"/"room"
 	seen                                    []string // distinct units, up to 2
 	lastNumbered                            [2]string
@@ -378,6 +383,12 @@ func (r *locationReader) unitAt(i int) int {
 		}
 	}
 	r.use(i, n)
+	if u.role {
+		if r.role == "" {
+			r.role = u.name
+		}
+		return n
+	}
 	if u.builtin {
 		name = builtinName(u.name, r.text[r.terms[i].start:r.terms[i+n-1].end])
 		switch {

@@ -115,6 +115,10 @@ func TestParseLocationBuiltinUnits(t *testing.T) {
 		{"labels not printing for transfers from the ED", "ED"},
 		// "OR" shouted between words is not the operating room.
 		{"IMPRIVATA WONT TAKE MY FINGERPRINT OR BADGE, need into pyxis. ED", "ED"},
+		// A department's staff are in it when no place is named.
+		{"I'm a new pharmacist and I can't see the verification queue", "Pharmacy"},
+		{"label printers won't pair, phlebotomists hand labeling", "Main Lab"},
+		{"the pharmacist on 4 West says the pyxis is offline", "4 West"},
 		// Spanish.
 		{"El Pyxis no me deja sacar la insulina. Piso 6 Sur.", "6 South"},
 		{"La bomba no manda los datos a Epic. UCI.", "ICU"},

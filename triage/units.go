@@ -19,6 +19,9 @@ var builtinUnits = []struct {
 	// pump", "telemetry box", "ortho is waiting"), so only the aliases
 	// name the unit.
 	noBare bool
+	// roles are staff whose work is in the department: "I'm a new
+	// pharmacist" is in Pharmacy when no place is named.
+	roles []string
 }{
 	{name: "MICU", aliases: []string{"medical icu", "medical intensive care"}},
 	{name: "SICU", aliases: []string{"surgical icu", "surgical intensive care"}},
@@ -60,10 +63,13 @@ var builtinUnits = []struct {
 	{name: "Cardiology", aliases: []string{"cardiology clinic", "cardiology dept", "cardiology department", "cardiology office"}, dept: true},
 	{name: "Family Medicine", aliases: []string{"family med", "family practice", "fam med", "family medicine clinic"}, dept: true},
 	{name: "Home Health", aliases: []string{"home health team", "home care team", "home health care"}, dept: true},
-	{name: "Radiology", aliases: []string{"rads", "imaging department", "x-ray department", "radiology department"}, dept: true},
+	{name: "Radiology", aliases: []string{"rads", "imaging department", "x-ray department", "radiology department"}, dept: true,
+		roles: []string{"radiologist", "radiologists", "rad tech", "rad techs", "sonographer", "sonographers", "ct tech", "mri tech", "xray tech"}},
 	{name: "Registration", aliases: []string{"reg desk", "patient registration", "patient access"}, dept: true},
-	{name: "Pharmacy", aliases: []string{"main pharmacy", "inpatient pharmacy", "central pharmacy"}, dept: true},
-	{name: "Main Lab", aliases: []string{"core lab", "central lab", "main laboratory", "the lab"}, dept: true},
+	{name: "Pharmacy", aliases: []string{"main pharmacy", "inpatient pharmacy", "central pharmacy", "iv room"}, dept: true,
+		roles: []string{"pharmacist", "pharmacists", "pharmacy tech", "pharmacy techs", "pharmacy technician"}},
+	{name: "Main Lab", aliases: []string{"core lab", "central lab", "main laboratory", "the lab"}, dept: true,
+		roles: []string{"phlebotomist", "phlebotomists", "phlebotomy", "lab tech", "lab techs", "lab supervisor", "accessioning", "med tech", "specimen processing"}},
 	{name: "Blood Bank", aliases: []string{"transfusion service"}, dept: true},
 	{name: "Case Management", aliases: []string{"care management", "social work"}, dept: true},
 	{name: "HIM", aliases: []string{"health information management", "medical records"}, dept: true},
