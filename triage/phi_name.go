@@ -453,6 +453,11 @@ func (r *phiRun) strangerName(i int) bool {
 		return false
 	}
 	p := i - 1
+	if r.word(p) && r.info(p).shape == shapeTitle && (r.info(p).vocab || r.info(p).lex&lexSafe != 0) ||
+		r.punct(p, ".") && (r.eq(p-1, "st") || r.eq(p-1, "saint")) || r.eq(p, "saint") ||
+		r.word(p) && r.punct(p-1, "-") && r.glued(p) && r.glued(p-1) {
+		return false // a product or a place: "Vocera Genie", "St. Luke's", "Hill-Rom Centrella"
+	}
 	start := p < 0 || r.toks[i].nl || r.ender(p) || r.punct(p, ":\"'“‘([-–—•*>")
 	english := n.lex&lexKnown != 0
 	named := n.lex&(lexFirst|lexLast) != 0
@@ -470,6 +475,9 @@ func (r *phiRun) strangerName(i int) bool {
 	for n := 0; n < 2 && r.word(s-1) && !r.toks[s].nl && r.info(s-1).shape == shapeTitle && !r.info(s-1).vocab &&
 		(r.info(s-1).lex&lexFirst != 0 || r.info(s-1).lex&(lexKnown|lexSafe) == 0); n++ {
 		s-- // "RN Tomasz Wrobel": the given names before it
+	}
+	if r.word(i-1) && r.info(i-1).shape == shapeTitle && r.staffAround(i-1, i) {
+		return false // "Dr. Yaw Mensah": a given name that is also a word
 	}
 	return !r.staffAround(s, i) && !r.beforePlace(i)
 }
@@ -867,6 +875,9 @@ func (r *phiRun) firstLast(i int, context bool) (int, int, bool) {
 	if a.safe || a.shape == shapeNone {
 		return 0, 0, false
 	}
+	if a.shape == shapeLower && r.word(i-1) && r.toks[i-1].digits > 0 {
+		return 0, 0, false // "every 15 min titrations": an amount, then a word
+	}
 	j := i + 1
 	comma := false
 	if r.punct(j, ",") && r.glued(j) {
@@ -966,10 +977,19 @@ func (r *phiRun) staffList(s, e int) bool {
 	if r.is(p, wRole) || r.eq(p, "im") || r.eq(p, "ask") || r.eq(p, "cc") {
 		return true
 	}
-	// a role, then a comma or a colon: "assistant nurse manager, Kevin
-	// Price", "3 travelers on 9 South: Ana Ferreira", "new grad started
-	// today, Sam Oduya"
-	if r.punct(p, ",:") && r.roleBefore(p, 8) {
+	// a role, then a comma, a colon or a bracket: "assistant nurse manager,
+	// Kevin Price", "3 travelers on 9 South: Ana Ferreira", "new grad
+	// started today, Sam Oduya", "Traveler starting tonight (Kim Lee)"
+	if r.punct(p, ",:(") && r.roleBefore(p, 8) {
+		return true
+	}
+	// someone IT or staff dealt with: "spoke with", "talked to", "per",
+	// "manager is"; the person an access request is for
+	if r.eq(p, "per") || r.eq(p, "prof") || r.eq(p, "professor") ||
+		(r.eq(p, "with") || r.eq(p, "to")) && (r.eq(p-1, "spoke") || r.eq(p-1, "talked") || r.eq(p-1, "spoken") ||
+			r.eq(p-1, "speaking") || r.eq(p-1, "talking") || r.eq(p-1, "checked") || r.eq(p-1, "met") || r.eq(p-1, "emailed")) ||
+		r.eq(p, "is") && r.is(p-1, wRole) ||
+		r.eq(p, "for") && (r.eq(p-1, "access") || r.eq(p-1, "accounts") || r.eq(p-1, "account") || r.eq(p-1, "login") || r.eq(p-1, "privileges")) {
 		return true
 	}
 	// a sign-off line: "- Nurse manager Faith Okonjo", "- Chief tech, Paulo"

@@ -124,5 +124,13 @@ func TestRedactKeepsStaffAndLookAlikes(t *testing.T) {
 		{"charting drips by hand, every 15 min titrations", ""},
 		{"frozen, 15 people can't badge in. - Staffing, Tamika", ""},
 		{"all vitals stopped flowing, 32 pts. - Shirley Hope, charge", ""},
+		{"pump data not going to the MAR for the ICU. Spoke with Tunde Bakare (pharmacy informatics)", ""},
+		{"Citrix rejects my credentials, I talked to Kwabena last week, meds due", ""},
+		{"Internet down at the King Street clinic, patients waiting. Manager is Oyelaran, reach her on her cell", ""},
+		{"Please remove all access for Dariusz Wozniak, last day was Friday", ""},
+		{"Traveler starting tonight on 5 South (Anouk Verhoeven) has no Pyxis access to pull meds", ""},
+		{"Zoom has no camera, Press Ganey presentation for the patients council", ""},
+		{"vent settings not flowing in MICU, Dr. Yaw Mensah asking why the flowsheet is empty", ""},
+		{"records from St. Luke's not pulling for patients", ""},
 	})
 }
