@@ -44,15 +44,16 @@ var builtinKeywords = []struct {
 	weight  int
 	phrases string
 }{
-	{ticket.CategoryEHR, 5, "patient portal|quick reg|real time eligibility|eligibility check|insurance verification|bed board|proxy access"},
+	{ticket.CategoryEHR, 5, "patient portal|quick reg|real time eligibility|eligibility check|insurance verification|proxy access"},
+	{ticket.CategoryEHR, 3, "bed board"},
 	{ticket.CategoryEHR, 4, "print preview|med rec|medication reconciliation|order composer|results review|problem list|allergy list|care plan|admission navigator|prenatal record|emergency contact|after visit summary|discharge summary|eligibility|mychart|adt|beaker|sunquest|cadence|optime|e prescribing|eprescribing|surescripts|medication admin record|medication administration record|discharge navigator|chart review|order entry|results tab|in basket|inbasket|break the glass|patient list|pt list|tracking board|epic secure chat"},
 	{ticket.CategoryEHR, 3, "ehr|emr|mar|emar|flowsheet|cpoe|powerchart|firstnet|hyperspace|haiku|canto|meditech|navigator|smartphrase|sign orders"},
 	{ticket.CategoryEHR, 2, "epic|cerner|rover|rover phone|rover device|documentation"},
 	{ticket.CategoryEHR, 1, "chart|charting|charts|orders|notes|downtime|order|avs|encounter|encounters|portal|registration|reg"},
 
-	{ticket.CategoryLogin, 5, "duo push|mfa push|push notification|mfa page|mfa prompt|2fa code|authenticator app|tap and go|badge not enrolled"},
+	{ticket.CategoryLogin, 5, "wrong user|switch user|signed in as|logged in as|rejects my credentials|credentials rejected|rejects my password|locked me out|contraseña|contrasena|duo push|mfa push|push notification|mfa page|mfa prompt|2fa code|authenticator app|tap and go|badge not enrolled"},
 	{ticket.CategoryLogin, 4, "locked out|badge tap|tap badge|tap in|tap out|password reset|reset password|account locked|locked account|single sign on|trust relationship|invalid credentials|log me in|account disabled|pw reset|badge reader"},
-	{ticket.CategoryLogin, 3, "password|pw|login|log in|log into|log on|sign in|sign into|sign on|signin|imprivata|sso|mfa|2fa|duo|authenticator|username|user name|credentials|unlock|locked"},
+	{ticket.CategoryLogin, 3, "pin|password|pw|login|log in|log into|log on|sign in|sign into|sign on|signin|imprivata|sso|mfa|2fa|duo|authenticator|username|user name|credentials|unlock|locked"},
 	{ticket.CategoryLogin, 1, "account|badge|expired|reset|user|logged in|logging in|logs in|logs me out|logging me out|kicking me out"},
 
 	{ticket.CategoryWorkstation, 5, "thin client|workstation on wheels|computer on wheels|blue screen|docking station|second monitor|dual monitor|all in one"},
@@ -105,11 +106,12 @@ var builtinKeywords = []struct {
 
 	{ticket.CategoryAccess, 5, "access request|request access|requesting access"},
 	{ticket.CategoryAccess, 4, "new hire|new employee|need access|needs access|give me access|admin rights|distribution list|security group|add me to|remove access|provisioning|onboarding|security point|security class|dont have access|no access"},
+	{ticket.CategoryAccess, 4, "switch my department|change my department|my department changed|privilege|override privilege"},
 	{ticket.CategoryAccess, 3, "view only|user list|not provisioned|provisioned|privileges|read only|added to my|security class|new user|new rn|new nurse|new resident|new provider|new scribe|new clerk|new staff|new doctor|new physician|new tech|new secretary|new unit secretary|student nurse|permission|permissions|access to|epcs"},
 	{ticket.CategoryAccess, 2, "students|rights|dea|e prescribing|approved|starting"},
 	{ticket.CategoryAccess, 1, "access|request|starts"},
 
-	{ticket.CategoryOther, 5, "bed exit alarm|bed exit alarms|bed alarm|bed alarms|video interpreter|interpreter cart|nurse call|call light system|phishing|phishing link|camera system|security camera"},
+	{ticket.CategoryOther, 5, "fax line|teletracking|tele tracking|uptodate|lexicomp|micromedex|whiteboard screen|electronic whiteboard|bed exit alarm|bed exit alarms|bed alarm|bed alarms|video interpreter|interpreter cart|nurse call|call light system|phishing|phishing link|camera system|security camera"},
 	{ticket.CategoryOther, 3, "install|adobe|outlook|email|mailbox|zoom|webex|kronos|sharepoint|tv|teams status|microsoft teams|ms teams"},
 	{ticket.CategoryOther, 2, "excel|shared drive|calendar|rollout|training|staff meeting|signature|teams"},
 
@@ -182,8 +184,8 @@ func classify(terms []term, sig *signalMarks, tag string, opts Options) ([]ticke
 			i++
 			continue
 		}
-		if kw.weight > 0 && disowned(terms, i) {
-			kw.weight = 0 // "it's not the printer"
+		if kw.weight > 0 && (disowned(terms, i) || working(terms, i+n)) {
+			kw.weight = 0 // "it's not the printer", "Windows login works fine"
 		}
 		if kw.weight > 1 && placeAt(terms, i) && departmentWords[terms[i].w] {
 			kw.weight = 1 // "at Radiology reception": where, not what
@@ -363,6 +365,29 @@ func disowned(terms []term, i int) bool {
 	switch terms[i-2].w {
 	case "not", "isnt", "arent", "wasnt":
 		return true
+	}
+	return false
+}
+
+// working reports whether the terms from j say that what came before works:
+// "works fine", "is fine", "are working", "looks ok".
+func working(terms []term, j int) bool {
+	if j < len(terms) && terms[j].w == "fine" {
+		return true
+	}
+	if j+1 >= len(terms) {
+		return false
+	}
+	switch terms[j].w {
+	case "works", "working", "is", "are", "looks", "seems", "seem", "look", "still":
+	default:
+		return false
+	}
+	switch terms[j+1].w {
+	case "fine", "ok", "okay", "normally", "normal", "good":
+		return true
+	case "working", "works":
+		return terms[j].w != "is" && terms[j].w != "are" || j+2 >= len(terms) || terms[j+2].w != "not"
 	}
 	return false
 }
