@@ -39,6 +39,9 @@ import (
 //  2. Printers and workstations in a clinical area (a location is known, or
 //     the message is about patients, meds, wristbands or labels) are at least
 //     P2 when patient care is blocked or urgency words say so.
+//     A patient-safety call or alarm (nurse call, call lights, bed exit
+//     alarms, code paging) that fails is at least P2 unless care is not
+//     affected.
 //  3. A requester's answers never take a ticket below what its service sets
 //     on its own: high × low, so a high-impact service (EHR, network,
 //     medication cabinets, device integration) is never below P3 however
@@ -136,11 +139,11 @@ func prioritize(d Draft, opts Options, unknown level) Priority {
 		reasons = append(reasons, "scope unknown, counted as unit-wide")
 	}
 
-	urgent, clinical := d.Signals.Urgent, d.clinical
+	urgent, clinical, safety := d.Signals.Urgent, d.clinical, d.safety
 	if d.Text != "" && !d.parsed {
 		sig := readSignals(textTerms(d.Text), &locationMarks{})
 		urgent = mergeWords(urgent, sig.urgent)
-		clinical = sig.clinical
+		clinical, safety = sig.clinical, sig.safety
 	}
 	var urgency level
 	switch d.Signals.Care {
@@ -173,6 +176,10 @@ func prioritize(d Draft, opts Options, unknown level) Priority {
 		(d.Signals.Care == CareBlocked || len(urgent) > 0) && (d.Location != "" || clinical) && p > ticket.P2 {
 		p = ticket.P2
 		reasons = append(reasons, "clinical area, care blocked: at least P2")
+	}
+	if safety && d.Signals.Care != CareNone && p > ticket.P2 && d.Category != ticket.CategoryAccess {
+		p = ticket.P2
+		reasons = append(reasons, "patient-safety call or alarm: at least P2")
 	}
 	if floor := matrix(service, levelLow); p > floor {
 		p = floor

@@ -72,6 +72,9 @@ func TestPrioritize(t *testing.T) {
 		{"high impact, one person, not affected", draft(ehr, ScopeOne, CareNone), ticket.P3},
 		{"high impact, not urgent", withText(draft(pharmacy, ScopeOne, CareNone), "pyxis receipt printer, not urgent"), ticket.P3},
 		{"medium impact, one person, not affected", draft(printer, ScopeOne, CareNone), ticket.P4},
+		// A failing patient-safety call or alarm is at least P2.
+		{"nurse call down", withText(draft(ticket.CategoryOther, ScopeUnit, CareUnknown), "nurse call lights not showing at the desk"), ticket.P2},
+		{"bed exit alarm, not affected", withText(draft(ticket.CategoryOther, ScopeOne, CareNone), "bed exit alarm chimes too loud, not urgent"), ticket.P4},
 		// Access requests are never above P3.
 		{"access, several units, blocked", draft(access, ScopeSite, CareBlocked), ticket.P3},
 		{"access, stat", withUrgent(draft(access, ScopeUnit, CareUnknown), "stat"), ticket.P3},

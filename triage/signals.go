@@ -111,6 +111,7 @@ const (
 	cueSite                  // several units or the site
 	cueUrgent                // an urgency word; sigPhrase.urgent says which
 	cueOutage                // a service is out: "is out", "out of service"
+	cueSafety                // a patient-safety call or alarm: nurse call, bed exit alarm
 )
 
 type sigPhrase struct {
@@ -131,13 +132,14 @@ var signalPhraseLists = []struct {
 	{cueUnit, "", "whole unit|entire unit|unit wide|unitwide|all of us|none of us|everyone|everybody|nobody|noone|no one|anyone|anyones|anybody|all staff|all nurses|all the nurses|whole department|entire department|whole dept|whole team|all users|multiple people|several people|multiple users|several of us|few of us|others too|not just me|more than one|all our|all of our|same issue|every nurse|multiple computers|several computers|multiple pcs"},
 	{cueSite, "", "whole floor|entire floor|floor wide|whole hospital|entire hospital|hospital wide|hospitalwide|house wide|housewide|all units|every unit|multiple units|several units|other units|all floors|every floor|any floor|multiple floors|other floors|whole building|entire building|campus wide|system wide|systemwide|everywhere|all departments|across the hospital|all over the hospital|whole system|enterprise|all sites|other hospitals|multiple departments|several departments|whole house"},
 	{cueOutage, "", "is out|are out|went out|goes out|going out|out of service|out of order|not working for anyone"},
+	{cueSafety, "", "nurse call|call light|call lights|call bell|bed alarm|bed alarms|bed exit|fall alarm|pillow speaker|code page|overhead page|overhead paging|panic button|infant security|baby alarm|wander guard|wanderguard"},
 	{cueUrgent, "stat", "stat"},
 	{cueUrgent, "asap", "asap"},
 	{cueUrgent, "urgent", "urgent|urgently|time sensitive|expedite|expedited"},
 	{cueUrgent, "emergency", "emergency|emergent|life threatening"},
 	{cueUrgent, "code", "a code|in a code|running a code|pt coding|patient coding|pt is coding|patient is coding|coding pt|cardiac arrest"},
 	{cueUrgent, "code blue", "code blue"},
-	{cueUrgent, "code stroke", "code stroke|stroke alert"},
+	{cueUrgent, "code stroke", "code stroke|stroke alert|stroke coming in|on call for stroke|stroke call"},
 	{cueUrgent, "code white", "code white"},
 	{cueUrgent, "code pink", "code pink"},
 	{cueUrgent, "code sepsis", "code sepsis|sepsis alert"},
@@ -178,6 +180,7 @@ type signalMarks struct {
 	scope          Scope
 	urgent         []string
 	clinical       bool // patients, meds, wristbands or labels are mentioned
+	safety         bool // a patient-safety call or alarm is named
 	patientMonitor bool // "monitor" means a patient monitor here
 	accessRequest  int  // the term where a request for access starts, or -1
 }
@@ -284,6 +287,8 @@ func (r *signalReader) phraseAt(i int) int {
 		r.s.addUrgent(p.urgent)
 	case cueOutage:
 		r.outage = true
+	case cueSafety:
+		r.s.safety = true
 	}
 	return n
 }

@@ -66,6 +66,7 @@ type Draft struct {
 	// reading Text again; a draft rebuilt from a stored ticket is read.
 	parsed   bool
 	clinical bool // the text is about patients, meds, wristbands or labels
+	safety   bool // a patient-safety call or alarm is named
 }
 
 // Parse reads one message. It never fails: an unrecognised report is
@@ -92,7 +93,7 @@ func parse(text string, opts Options) Draft {
 	d.Callback = r.ids.callback
 	d.System = findSystem(r.terms, d.Category)
 	d.Signals = Signals{Care: r.sig.care, Scope: r.sig.scope, Urgent: r.sig.urgent}
-	d.parsed, d.clinical = true, r.sig.clinical
+	d.parsed, d.clinical, d.safety = true, r.sig.clinical, r.sig.safety
 	return d
 }
 
