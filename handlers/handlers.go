@@ -24,6 +24,7 @@ import (
 // are internal: the handler returns them and the event is retried.
 type Store interface {
 	CreateTicket(ctx context.Context, t *ticket.Ticket, first ticket.Event) (*ticket.Ticket, bool, error)
+	CreateOpen(ctx context.Context, t *ticket.Ticket, first ticket.Event, routeBy time.Time) (*ticket.Ticket, bool, error)
 	CreateInTriage(ctx context.Context, t *ticket.Ticket, first ticket.Event, conv *store.Conversation, deadline time.Time) (*ticket.Ticket, bool, error)
 	TicketInThread(ctx context.Context, channel, threadTS string) (*ticket.Ticket, *store.Conversation, error)
 	TicketAndConversation(ctx context.Context, n int64) (*ticket.Ticket, *store.Conversation, error)

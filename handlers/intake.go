@@ -158,10 +158,13 @@ func (h *Handlers) newReport(ctx context.Context, log logrus.FieldLogger, r repo
 		conv.Choices = stringsOf(draft.Choices())
 	}
 	var created bool
-	if conv != nil {
+	switch {
+	case conv != nil:
 		t, created, err = h.store.CreateInTriage(ctx, t, first, conv, now.Add(h.cfg.TriageTimeout))
-	} else {
-		t, created, err = h.store.CreateTicket(ctx, t, first)
+	case known != nil:
+		t, created, err = h.store.CreateTicket(ctx, t, first) // the incident has it: nothing to route
+	default:
+		t, created, err = h.store.CreateOpen(ctx, t, first, now.Add(routeGrace))
 	}
 	if err != nil {
 		return err

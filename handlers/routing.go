@@ -57,6 +57,13 @@ func (h *Handlers) route(ctx context.Context, t *ticket.Ticket) error {
 		return fmt.Errorf("post ticket %d to team %s: %w", t.Number, team.ID, err)
 	}
 	for range 3 {
+		if t.TeamTS != "" && t.TeamTS != ts {
+			// Another replica routed it meanwhile: this post is the second.
+			log.Warn("ticket routed twice; the second team post is marked")
+			return h.slack.UpdateMessage(ctx, team.Channel, ts, slack.MsgOptionText(
+				fmt.Sprintf("%s was posted here twice; follow the other post.", h.id(t.Number)), false),
+				slack.MsgOptionBlocks())
+		}
 		t.Team, t.TeamChannel, t.TeamTS = team.ID, team.Channel, ts
 		// The claim clock starts now: past it, the team's chain is paged.
 		t.ClaimDeadline, t.EscStep = h.clock.Now().Add(h.claimTarget(t)), 0

@@ -256,6 +256,7 @@ func (h *Handlers) answer(ctx context.Context, n int64, q triage.Question, value
 		if len(next) == 0 {
 			t.Status = ticket.StatusOpen
 			events = append(events, ticket.Event{At: now, Actor: "carebot", Kind: ticket.EventRouted, Text: t.Priority.String()})
+			change.Deadline = now.Add(routeGrace) // routed by then, by this replica or another
 		} else {
 			change.Conversation = &store.Conversation{Asked: next[0], Pending: next[1:], Choices: conv.Choices}
 			change.Deadline = now.Add(h.cfg.TriageTimeout)
@@ -423,6 +424,7 @@ func (h *Handlers) onSelfHelp(ctx context.Context, cb slack.InteractionCallback,
 			if len(next) == 0 {
 				t.Status = ticket.StatusOpen
 				change.Events = append(change.Events, ticket.Event{At: now, Actor: "carebot", Kind: ticket.EventRouted, Text: t.Priority.String()})
+				change.Deadline = now.Add(routeGrace)
 			} else {
 				change.Conversation = &store.Conversation{Asked: next[0], Pending: next[1:], Choices: conv.Choices}
 				change.Deadline = now.Add(h.cfg.TriageTimeout)
@@ -514,6 +516,18 @@ func silentDraft(d triage.Draft) triage.Draft {
 // another replica may take it.
 const triageLease = time.Minute
 
+// routeGrace is how long the replica that opened a ticket has to record its
+// team post. Until then the ticket stays on the deadline set; past it, the
+// triage sweep routes it on any replica, so a replica that stops between
+// the requester's reply and the team post loses no ticket.
+const routeGrace = 30 * time.Second
+
+// unrouted reports whether an open ticket still waits for its team post.
+func (h *Handlers) unrouted(t *ticket.Ticket) bool {
+	return t.Status == ticket.StatusOpen && t.TeamTS == "" &&
+		t.Incident == 0 && h.teamOf(t) != nil
+}
+
 func (h *Handlers) timeOut(ctx context.Context, n int64) error {
 	for range 3 {
 		t, conv, err := h.store.TicketAndConversation(ctx, n)
@@ -525,7 +539,13 @@ func (h *Handlers) timeOut(ctx context.Context, n int64) error {
 		}
 		now := h.clock.Now()
 		if t.Status != ticket.StatusTriage {
-			return h.store.DropDue(ctx, n) // left triage meanwhile
+			if h.unrouted(t) {
+				// Routed by a replica that stopped before the team post was
+				// recorded: route it now.
+				h.log.WithField("ticket", h.id(n)).Warn("routing resumed after a stop")
+				return h.route(ctx, t)
+			}
+			return h.store.DropDue(ctx, n) // left triage meanwhile, and routed
 		}
 		if conv != nil && conv.Deadline.After(now) {
 			return nil // answered meanwhile: the deadline moved on
@@ -539,6 +559,7 @@ func (h *Handlers) timeOut(ctx context.Context, n int64) error {
 			t.Reasons = strings.Replace(t.Reasons, "patient care blocked", "no answer, so patient care counted as blocked", 1)
 		}
 		t.Status, t.UpdatedAt = ticket.StatusOpen, now
+		change.Deadline = now.Add(routeGrace)
 		change.Events = []ticket.Event{{At: now, Actor: "carebot", Kind: ticket.EventRouted,
 			Text: t.Priority.String() + ", no answer within " + h.cfg.TriageTimeout.String()}}
 		switch err := h.store.Update(ctx, change); {

@@ -67,6 +67,8 @@ if ARGV[5] ~= '' then
   local c = cjson.decode(ARGV[5])
   c['ticket'] = n
   redis.call('SET', KEYS[8], cjson.encode(c), 'EX', ARGV[7])
+end
+if ARGV[6] ~= '' then
   redis.call('ZADD', KEYS[7], ARGV[6], n)
 end
 return {1, js}

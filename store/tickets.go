@@ -127,6 +127,14 @@ func (s *Store) CreateInTriage(ctx context.Context, t *ticket.Ticket, first tick
 	return s.createTicket(ctx, t, first, conv, deadline)
 }
 
+// CreateOpen is CreateTicket for a ticket that is routed at once: it is due
+// at routeBy on the same deadline set as triage, so that if the replica
+// routing it stops before the team post is recorded, another one routes it.
+// Recording the team post (Update with no deadline) takes it off the set.
+func (s *Store) CreateOpen(ctx context.Context, t *ticket.Ticket, first ticket.Event, routeBy time.Time) (*ticket.Ticket, bool, error) {
+	return s.createTicket(ctx, t, first, nil, routeBy)
+}
+
 func (s *Store) createTicket(ctx context.Context, t *ticket.Ticket, first ticket.Event, conv *Conversation, deadline time.Time) (stored *ticket.Ticket, created bool, err error) {
 	if t.Channel == "" || t.ThreadTS == "" || t.Requester == "" {
 		return nil, false, errors.New("create ticket: channel, thread and requester are required")
@@ -149,7 +157,10 @@ func (s *Store) createTicket(ctx context.Context, t *ticket.Ticket, first ticket
 		if err != nil {
 			return nil, false, fmt.Errorf("create ticket: %w", err)
 		}
-		convJS, deadlineMS = string(b), strconv.FormatInt(ms(deadline), 10)
+		convJS = string(b)
+	}
+	if !deadline.IsZero() {
+		deadlineMS = strconv.FormatInt(ms(deadline), 10)
 	}
 	msgTS := first.Source
 	if msgTS == "" {

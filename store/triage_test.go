@@ -122,3 +122,34 @@ func TestFollowUpAndReplyBumpRevision(t *testing.T) {
 		t.Fatalf("an update from before SetReplyTS = %v, want ErrConflict (it would erase reply_ts)", err)
 	}
 }
+
+// A ticket opened for routing is due at its routing deadline, with no
+// conversation, until the change that records its team post.
+func TestCreateOpenIsDueUntilRouted(t *testing.T) {
+	t.Parallel()
+	s, ctx := newStore(t), context.Background()
+	at := time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC)
+	open := newTicket("U1", "D1", "3.1")
+	open.Status = ticket.StatusOpen
+	tk, ok, err := s.CreateOpen(ctx, open, ticket.Event{Kind: ticket.EventCreated}, at.Add(30*time.Second))
+	if err != nil || !ok {
+		t.Fatalf("CreateOpen = %v, %v", ok, err)
+	}
+	if _, conv, err := s.TicketAndConversation(ctx, tk.Number); err != nil || conv != nil {
+		t.Fatalf("conversation of a ticket opened for routing = %+v, %v", conv, err)
+	}
+	if due, _ := s.DueTriage(ctx, at.Add(29*time.Second), time.Minute, 10); len(due) != 0 {
+		t.Fatalf("due before its routing deadline: %v", due)
+	}
+	due, err := s.DueTriage(ctx, at.Add(31*time.Second), time.Minute, 10)
+	if err != nil || len(due) != 1 || due[0] != tk.Number {
+		t.Fatalf("DueTriage past the routing deadline = %v, %v", due, err)
+	}
+	tk.TeamTS = "9.9"
+	if err := s.Update(ctx, store.Change{Ticket: tk}); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := s.DueTriage(ctx, at.Add(10*time.Minute), time.Minute, 10); len(due) != 0 {
+		t.Fatalf("still due after the team post was recorded: %v", due)
+	}
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"carebot/bot"
+	"carebot/clock"
+	"carebot/store"
+	"carebot/ticket"
+)
+
+// openStore opens the harness's store the way a replica does.
+func (h *harness) openStore() *store.Store {
+	h.t.Helper()
+	opts, err := redis.ParseURL(h.redisURL)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	rdb := redis.NewClient(opts)
+	h.t.Cleanup(func() { _ = rdb.Close() })
+	st, err := store.New(rdb, h.fake.TeamID(), clock.Real{}, store.Options{})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return st
+}
+
+// A replica that stops after telling the requester the ticket's ID, but
+// before the team post is recorded, loses nothing: past the routing grace
+// another replica posts it to the team and pages the on-call.
+func TestTicketOpenedByAStoppedReplicaIsRouted(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	h.start(bot.Options{})
+	apps := h.cfg.Team("apps")
+	onCall := apps.OnCall(h.clock.Now()).Member
+
+	// What the stopped replica left: an open P1 ticket, the requester
+	// answered, no team post.
+	now := h.clock.Now()
+	tk := &ticket.Ticket{Status: ticket.StatusOpen, Summary: "Epic is down for the whole ED", Requester: nurse(1),
+		Channel: "D" + nurse(1), ThreadTS: "1700000000.000100", Category: ticket.CategoryEHR, Priority: ticket.P1,
+		Reasons: "EHR is high impact · unit-wide · patient care blocked", ReplyTS: "1700000000.000200",
+		CreatedAt: now, UpdatedAt: now}
+	if _, _, err := h.openStore().CreateOpen(context.Background(), tk,
+		ticket.Event{At: now, Actor: nurse(1), Kind: ticket.EventCreated, Text: "P1"}, now.Add(30*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	h.waitSweeps(3)
+	if n := h.fake.Calls("chat.postMessage"); n != 0 {
+		t.Fatalf("routed within the grace the first replica had: %d posts", n)
+	}
+	h.clock.Advance(31 * time.Second)
+	post := h.teamPost(apps.Channel, "IT-1")
+	if !strings.Contains(string(post.Blocks), "ticket_claim") {
+		t.Errorf("team post %q has no Claim button", post.Text)
+	}
+	h.pageTo(onCall, "IT-1")
+	got := h.ticket(nurse(1))
+	if got.TeamTS != post.TS || got.ClaimDeadline.IsZero() {
+		t.Errorf("after routing: team post %q (want %q), claim deadline %v", got.TeamTS, post.TS, got.ClaimDeadline)
+	}
+
+	// Routed once: later sweeps post nothing more.
+	posts := h.fake.Calls("chat.postMessage")
+	h.clock.Advance(2 * time.Minute)
+	h.waitSweeps(3)
+	if n := h.fake.Calls("chat.postMessage"); n != posts {
+		t.Errorf("%d more posts after routing", n-posts)
+	}
+}
+
+// A ticket routed normally leaves the routing set with its team post, so
+// the sweep never posts it a second time.
+func TestRoutedTicketIsNotRoutedAgain(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	h.start(bot.Options{})
+	m := h.fake.DM(nurse(1), "Epic is down for the whole ED, can't chart, patients waiting")
+	h.nextPost(m, 0)
+	h.teamPost(h.cfg.Team("apps").Channel, "IT-1")
+	posts := h.fake.Calls("chat.postMessage")
+	h.clock.Advance(2 * time.Minute)
+	h.waitSweeps(3)
+	if n := h.fake.Calls("chat.postMessage"); n != posts {
+		t.Errorf("%d more posts after the grace", n-posts)
+	}
+}
