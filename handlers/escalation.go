@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -170,11 +169,11 @@ func (h *Handlers) onEscalateButton(ctx context.Context, cb slack.InteractionCal
 	if !h.isSpecialist(cb.User.ID) {
 		return &bot.Reply{Text: "Only IT staff can escalate tickets."}, nil
 	}
-	n, err := strconv.ParseInt(action.Value, 10, 64)
-	if err != nil {
-		return &bot.Reply{Text: "That button is not one I know."}, nil
+	t, refusal, err := h.pressedTicket(ctx, action.Value)
+	if t == nil {
+		return refusal, err
 	}
-	return h.escalateNow(ctx, n, cb.User.ID, "")
+	return h.escalateNow(ctx, t.Number, cb.User.ID, "")
 }
 
 func (h *Handlers) escalateNow(ctx context.Context, n int64, user, reason string) (*bot.Reply, error) {

@@ -100,7 +100,7 @@ func (h *Handlers) staffHome(ctx context.Context, user string) ([]slack.Block, e
 			team = " · " + tm.Name
 		}
 		blocks = append(blocks, slack.NewSectionBlock(md(fmt.Sprintf("*%s* · %s%s · %s", h.id(t.Number), h.headline(t), team, h.ageOf(t))),
-			nil, slack.NewAccessory(claimButton(t.Number))))
+			nil, slack.NewAccessory(claimButton(t))))
 	}
 	var oc strings.Builder
 	for i := range h.cfg.Teams {

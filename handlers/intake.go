@@ -267,7 +267,7 @@ func (h *Handlers) firstReply(ctx context.Context, t *ticket.Ticket, conv *store
 		return msg, []slack.Block{section(msg)}
 	case conv.Asked == askedSelfHelp:
 		help, _ := triage.MatchSelfHelp(d, h.triage)
-		n := strconv.FormatInt(t.Number, 10)
+		n := ticketRef(t)
 		return receipt + " " + help, []slack.Block{
 			section(receipt + " This may fix it right away:\n>" + help),
 			slack.NewActionBlock("selfhelp",
@@ -277,7 +277,7 @@ func (h *Handlers) firstReply(ctx context.Context, t *ticket.Ticket, conv *store
 	}
 	a := askingOf(t, conv, triage.Question(conv.Asked))
 	intro := receipt + " A quick question so the right person comes fast:"
-	return intro + " " + plain(a.prompt()), append([]slack.Block{section(intro)}, a.blocks(t.Number)...)
+	return intro + " " + plain(a.prompt()), append([]slack.Block{section(intro)}, a.blocks(ticketRef(t))...)
 }
 
 // inThread handles the requester's message in their ticket's thread: an

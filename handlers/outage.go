@@ -262,7 +262,7 @@ func (h *Handlers) resolveIncident(ctx context.Context, user, arg, rawNote strin
 	status := fmt.Sprintf(":white_check_mark: Resolved with *%s* by <@%s> at %s.", incidentID(n), user, h.local(now))
 	h.notifyLinked(ctx, log, ns, func(ctx context.Context, t *ticket.Ticket) (string, []slack.Block) {
 		h.updateTeamPost(ctx, log, t, status)
-		return h.resolution(t.Number, incidentID(n)+" is fixed", user, note)
+		return h.resolution(t, incidentID(n)+" is fixed", user, note)
 	})
 	return &bot.Reply{Text: fmt.Sprintf("Resolved *%s* and its %d open tickets; their requesters are being told.", incidentID(n), len(closed))}, nil
 }

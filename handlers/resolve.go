@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -64,21 +63,21 @@ func (h *Handlers) resolveTicket(ctx context.Context, cmd slack.SlashCommand, ar
 	log := h.log.WithFields(logrus.Fields{"ticket": h.id(n), "user": cmd.UserID})
 	log.Info("ticket resolved")
 	h.updateTeamPost(ctx, log, t, fmt.Sprintf(":white_check_mark: Resolved by <@%s> at %s.", cmd.UserID, h.local(now)))
-	msg, blocks := h.resolution(n, fmt.Sprintf("*%s* is resolved", h.id(n)), cmd.UserID, note)
+	msg, blocks := h.resolution(t, fmt.Sprintf("*%s* is resolved", h.id(n)), cmd.UserID, note)
 	if _, err := h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(msg, false), slack.MsgOptionBlocks(blocks...)); err != nil {
 		log.WithError(err).Warn("requester not told of the resolution")
 	}
 	return &bot.Reply{Text: fmt.Sprintf("Resolved *%s*; the requester has your note and a Reopen button.", h.id(n))}, nil
 }
 
-// resolution is what a requester is told when their ticket n is resolved:
+// resolution is what a requester is told when their ticket t is resolved:
 // head ("IT-42 is resolved"), the specialist's note, and a Reopen button.
-func (h *Handlers) resolution(n int64, head, user, note string) (string, []slack.Block) {
+func (h *Handlers) resolution(t *ticket.Ticket, head, user, note string) (string, []slack.Block) {
 	msg := fmt.Sprintf("%s. <@%s> wrote: _%s_", head, user, clip(oneLine(note), 1000))
 	return msg, []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, msg, false, false), nil, nil),
 		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, "Not fixed? Press Reopen within 72 hours.", false, false)),
-		slack.NewActionBlock("resolved", slack.NewButtonBlockElement(ActionReopen, strconv.FormatInt(n, 10),
+		slack.NewActionBlock("resolved", slack.NewButtonBlockElement(ActionReopen, ticketRef(t),
 			slack.NewTextBlockObject(slack.PlainTextType, "Reopen", false, false))),
 	}
 }
@@ -161,11 +160,11 @@ func (h *Handlers) reopenTicket(ctx context.Context, cmd slack.SlashCommand, arg
 
 // onReopenButton handles Reopen under a resolution.
 func (h *Handlers) onReopenButton(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (*bot.Reply, error) {
-	n, err := strconv.ParseInt(action.Value, 10, 64)
-	if err != nil {
-		return &bot.Reply{Text: "That button is not one I know."}, nil
+	t, refusal, err := h.pressedTicket(ctx, action.Value)
+	if t == nil {
+		return refusal, err
 	}
-	return h.reopen(ctx, n, cb.User.ID)
+	return h.reopen(ctx, t.Number, cb.User.ID)
 }
 
 // reopen puts a resolved ticket back in its team's queue: open, unclaimed,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -116,14 +115,14 @@ func (h *Handlers) page(ctx context.Context, t *ticket.Ticket, team *config.Team
 	}
 	blocks := []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, msg, false, false), nil, nil),
-		slack.NewActionBlock("page", claimButton(t.Number)),
+		slack.NewActionBlock("page", claimButton(t)),
 	}
 	_, err = h.slack.PostMessage(ctx, dm, slack.MsgOptionText(msg, false), slack.MsgOptionBlocks(blocks...))
 	return err
 }
 
-func claimButton(n int64) *slack.ButtonBlockElement {
-	return slack.NewButtonBlockElement(ActionClaim, strconv.FormatInt(n, 10),
+func claimButton(t *ticket.Ticket) *slack.ButtonBlockElement {
+	return slack.NewButtonBlockElement(ActionClaim, ticketRef(t),
 		slack.NewTextBlockObject(slack.PlainTextType, "Claim", false, false)).WithStyle(slack.StylePrimary)
 }
 
@@ -158,20 +157,20 @@ func (h *Handlers) teamPost(t *ticket.Ticket, status []string) (string, []slack.
 		text += "\n" + s
 	}
 	if t.Status == ticket.StatusOpen {
-		escalate := slack.NewButtonBlockElement(ActionEscalate, strconv.FormatInt(t.Number, 10),
+		escalate := slack.NewButtonBlockElement(ActionEscalate, ticketRef(t),
 			slack.NewTextBlockObject(slack.PlainTextType, "Escalate", false, false))
-		blocks = append(blocks, slack.NewActionBlock("ticket", claimButton(t.Number), escalate))
+		blocks = append(blocks, slack.NewActionBlock("ticket", claimButton(t), escalate))
 	}
 	return text, blocks
 }
 
 // onClaimButton handles Claim on a team post or a page.
 func (h *Handlers) onClaimButton(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (*bot.Reply, error) {
-	n, err := strconv.ParseInt(action.Value, 10, 64)
-	if err != nil {
-		return &bot.Reply{Text: "That button is not one I know."}, nil
+	t, refusal, err := h.pressedTicket(ctx, action.Value)
+	if t == nil {
+		return refusal, err
 	}
-	return h.claim(ctx, n, cb.User.ID)
+	return h.claim(ctx, t.Number, cb.User.ID)
 }
 
 // claimTicket is `/ticket claim ID`.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -156,12 +155,13 @@ func (a asking) answerLabel(value string) string {
 	return value
 }
 
-// blocks renders a question with its buttons.
-func (a asking) blocks(n int64) []slack.Block {
+// blocks renders a question with its buttons, whose value is ref, the
+// ticket's (ticketRef).
+func (a asking) blocks(ref string) []slack.Block {
 	blocks := []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, a.prompt(), false, false), nil, nil)}
 	var elems []slack.BlockElement
 	for _, b := range a.buttons() {
-		btn := slack.NewButtonBlockElement(b.action, strconv.FormatInt(n, 10), slack.NewTextBlockObject(slack.PlainTextType, b.label, false, false))
+		btn := slack.NewButtonBlockElement(b.action, ref, slack.NewTextBlockObject(slack.PlainTextType, b.label, false, false))
 		btn.Style = b.style
 		elems = append(elems, btn)
 	}
@@ -282,7 +282,7 @@ func (h *Handlers) continueTriage(ctx context.Context, t *ticket.Ticket, conv *s
 	if conv != nil {
 		a := askingOf(t, conv, triage.Question(conv.Asked))
 		_, err := h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS),
-			slack.MsgOptionText(plain(a.prompt()), false), slack.MsgOptionBlocks(a.blocks(t.Number)...))
+			slack.MsgOptionText(plain(a.prompt()), false), slack.MsgOptionBlocks(a.blocks(ticketRef(t))...))
 		return err
 	}
 	if _, err := h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(h.routedText(ctx, t), false)); err != nil {
@@ -318,10 +318,11 @@ func (h *Handlers) whereNow(ctx context.Context, t *ticket.Ticket) string {
 
 // onTriageButton handles an answer button.
 func (h *Handlers) onTriageButton(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (*bot.Reply, error) {
-	n, err := strconv.ParseInt(action.Value, 10, 64)
-	if err != nil {
-		return &bot.Reply{Text: "That button is not one I know; please answer in the thread."}, nil
+	pressedT, refusal, err := h.pressedTicket(ctx, action.Value)
+	if pressedT == nil {
+		return refusal, err
 	}
+	n := pressedT.Number
 	t, conv, err := h.store.TicketAndConversation(ctx, n)
 	if ticket.IsNotFound(err) {
 		return &bot.Reply{Text: "I can't find that ticket any more."}, nil
@@ -393,10 +394,11 @@ func plain(s string) string {
 
 // onSelfHelp handles "That fixed it" and "I still need help".
 func (h *Handlers) onSelfHelp(ctx context.Context, cb slack.InteractionCallback, action *slack.BlockAction) (*bot.Reply, error) {
-	n, err := strconv.ParseInt(action.Value, 10, 64)
-	if err != nil {
-		return &bot.Reply{Text: "That button is not one I know."}, nil
+	pressedT, refusal, err := h.pressedTicket(ctx, action.Value)
+	if pressedT == nil {
+		return refusal, err
 	}
+	n := pressedT.Number
 	fixed := action.ActionID == ActionSelfHelpFixed
 	for range 3 {
 		t, conv, err := h.store.TicketAndConversation(ctx, n)

@@ -42,8 +42,10 @@ return redis.call('XDEL', KEYS[1], ARGV[2])
 // closed index.
 // ARGV: thread field, ticket JSON (number 0), first event JSON line,
 // created ms, conversation JSON or empty, deadline ms or empty, conversation
-// TTL seconds, follow-up event JSON line, seen TTL seconds.
-// Returns {1, ticket JSON} when created, {0, ticket JSON} when it existed.
+// TTL seconds, follow-up event JSON line, seen TTL seconds, the highest
+// ticket number the caller has seen.
+// Returns {1, ticket JSON, behind} when created (behind is 1 when the
+// counter was behind and was moved on), {0, ticket JSON} when it existed.
 const createScript = indexLua + `
 local existing = redis.call('HGET', KEYS[4], ARGV[1])
 if existing then
@@ -54,6 +56,16 @@ if existing then
 end
 redis.call('SET', KEYS[9], '1', 'EX', ARGV[9])
 local n = redis.call('INCR', KEYS[1])
+local floor = tonumber(ARGV[10])
+local behind = 0
+if n <= floor or redis.call('HEXISTS', KEYS[2], n) == 1 then
+  -- The counter is behind what exists or what a replica has seen: the
+  -- store lost data. Never hand a number out twice.
+  behind = 1
+  if n <= floor then n = floor + 1 end
+  while redis.call('HEXISTS', KEYS[2], n) == 1 do n = n + 1 end
+  redis.call('SET', KEYS[1], n)
+end
 local t = cjson.decode(ARGV[2])
 t['number'] = n
 local js = cjson.encode(t)
@@ -71,7 +83,7 @@ end
 if ARGV[6] ~= '' then
   redis.call('ZADD', KEYS[7], ARGV[6], n)
 end
-return {1, js}
+return {1, js, behind}
 `
 
 // followUpScript adds a requester's message in a ticket's thread to its

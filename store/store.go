@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -21,6 +22,20 @@ type Store struct {
 	accept, done, leave, create, followUp, setReply, update, due, claim, resolve *redis.Script
 	retire, takeSummary, finishSummary, releaseSummary                           *redis.Script
 	observe, declare, dismiss, resolveIncident, openIncident                     *redis.Script
+
+	// highest is the highest ticket number this store has handed out or
+	// read: if Redis loses its data, new tickets are still numbered after it.
+	highest atomic.Int64
+}
+
+// saw notes ticket number n as seen.
+func (s *Store) saw(n int64) {
+	for {
+		h := s.highest.Load()
+		if n <= h || s.highest.CompareAndSwap(h, n) {
+			return
+		}
+	}
 }
 
 // Options tune a Store. The zero value of a field picks its default.
@@ -35,6 +50,9 @@ type Options struct {
 	// ConversationTTL is how long a triage conversation is kept without a
 	// change (24 hours); the triage deadline routes the ticket long before.
 	ConversationTTL time.Duration
+	// OnDataLoss, when set, is told when the store finds it lost data: the
+	// ticket counter behind tickets that exist or that this replica saw.
+	OnDataLoss func(msg string)
 }
 
 // New returns the store of workspace teamID on rdb.

@@ -177,7 +177,7 @@ func (s *Store) createTicket(ctx context.Context, t *ticket.Ticket, first ticket
 			s.keys.requester(t.Requester), s.keys.triageDue(), s.keys.conversation(t.Channel, t.ThreadTS),
 			s.keys.seen(t.Channel, msgTS), s.keys.openIndex(), s.keys.claimedIndex(), s.keys.closed()},
 		threadField(t.Channel, t.ThreadTS), js, line, ms(t.CreatedAt), convJS, deadlineMS,
-		int64(s.opts.ConversationTTL/time.Second), followLine, int64(s.opts.SeenTTL/time.Second),
+		int64(s.opts.ConversationTTL/time.Second), followLine, int64(s.opts.SeenTTL/time.Second), s.highest.Load(),
 	).Slice()
 	if err != nil {
 		return nil, false, fmt.Errorf("create ticket: %w", err)
@@ -185,6 +185,11 @@ func (s *Store) createTicket(ctx context.Context, t *ticket.Ticket, first ticket
 	stored, err = fromJSON(fmt.Sprint(res[1]))
 	if err != nil {
 		return nil, false, fmt.Errorf("create ticket: %w", err)
+	}
+	s.saw(stored.Number)
+	if len(res) > 2 && res[2] == int64(1) && s.opts.OnDataLoss != nil {
+		s.opts.OnDataLoss(fmt.Sprintf("the ticket counter was behind the tickets that exist or were seen; "+
+			"numbering goes on from %d so that no number is used twice", stored.Number))
 	}
 	return stored, res[0] == int64(1), nil
 }
@@ -249,6 +254,7 @@ func (s *Store) Ticket(ctx context.Context, n int64) (*ticket.Ticket, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read ticket %d: %w", n, err)
 	}
+	s.saw(n)
 	return fromJSON(js)
 }
 

@@ -162,6 +162,7 @@ func (s *Store) TicketAndConversation(ctx context.Context, n int64) (*ticket.Tic
 	if err != nil {
 		return nil, nil, err
 	}
+	s.saw(t.Number)
 	raw, err := s.rdb.Get(ctx, s.keys.conversation(t.Channel, t.ThreadTS)).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return t, nil, nil

@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"carebot/clock"
 	"carebot/store"
+	"carebot/store/storetest"
 	"carebot/ticket"
 )
 
@@ -151,5 +153,47 @@ func TestCreateOpenIsDueUntilRouted(t *testing.T) {
 	}
 	if due, _ := s.DueTriage(ctx, at.Add(10*time.Minute), time.Minute, 10); len(due) != 0 {
 		t.Fatalf("still due after the team post was recorded: %v", due)
+	}
+}
+
+// Ticket numbers never go backwards: when the counter is lost but tickets
+// remain, or everything is lost but a replica has seen higher numbers, the
+// next ticket is numbered after them, and the loss is reported.
+func TestTicketNumbersSurviveDataLoss(t *testing.T) {
+	t.Parallel()
+	rdb, team := storetest.Redis(t)
+	var lost []string
+	s, err := store.New(rdb, team, clock.Real{}, store.Options{OnDataLoss: func(msg string) { lost = append(lost, msg) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	create := func(ts string) int64 {
+		t.Helper()
+		tk, ok, err := s.CreateTicket(ctx, newTicket("U1", "D1", ts), ticket.Event{Kind: ticket.EventCreated})
+		if err != nil || !ok {
+			t.Fatalf("CreateTicket = %v, %v", ok, err)
+		}
+		return tk.Number
+	}
+	create("1.1")
+	create("1.2")
+	if len(lost) != 0 {
+		t.Fatalf("data loss reported with nothing lost: %q", lost)
+	}
+	// The counter alone is lost: the tickets say where numbering stands.
+	if rdb.Del(ctx, "carebot:{"+team+"}:seq:ticket").Val() != 1 {
+		t.Fatal("no ticket counter key found to delete")
+	}
+	if n := create("1.3"); n != 3 {
+		t.Errorf("after the counter was lost, the next ticket is %d, want 3", n)
+	}
+	// Everything is lost: this store has seen ticket 3.
+	storetest.Cleanup(t, rdb, team)
+	if n := create("1.4"); n != 4 {
+		t.Errorf("after all data was lost, the next ticket is %d, want 4", n)
+	}
+	if len(lost) != 2 {
+		t.Errorf("data loss reported %d times, want 2: %q", len(lost), lost)
 	}
 }

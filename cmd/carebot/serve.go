@@ -96,7 +96,9 @@ func build(ctx context.Context, e env, cfg *config.Config, logger *logrus.Logger
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.New(rdb, auth.TeamID, clock.Real{}, store.Options{})
+	st, err := store.New(rdb, auth.TeamID, clock.Real{}, store.Options{
+		OnDataLoss: func(msg string) { logger.WithField("team", auth.TeamID).Error("store lost data: " + msg) },
+	})
 	if err == nil {
 		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		err = st.Preload(pctx)

@@ -11,6 +11,7 @@ import (
 	"carebot/bot"
 	"carebot/clock"
 	"carebot/store"
+	"carebot/store/storetest"
 	"carebot/ticket"
 )
 
@@ -89,5 +90,43 @@ func TestRoutedTicketIsNotRoutedAgain(t *testing.T) {
 	h.waitSweeps(3)
 	if n := h.fake.Calls("chat.postMessage"); n != posts {
 		t.Errorf("%d more posts after the grace", n-posts)
+	}
+}
+
+// A Claim button under a post of a ticket the store has since lost cannot
+// claim a new ticket that was given the same number.
+func TestOldButtonCannotActOnAReusedNumber(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	h.start(bot.Options{})
+	apps := h.cfg.Team("apps")
+	onCall := apps.OnCall(h.clock.Now()).Member
+	m := h.fake.DM(nurse(1), "Epic is down for the whole ED, can't chart, patients waiting")
+	h.nextPost(m, 0)
+	old := h.teamPost(apps.Channel, "IT-1")
+
+	// Redis loses everything; a store that never saw IT-1 numbers a new
+	// report 1 again.
+	st := h.openStore()
+	opts, err := redis.ParseURL(h.redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opts)
+	defer rdb.Close()
+	storetest.Cleanup(t, rdb, h.fake.TeamID())
+	later := h.clock.Now().Add(time.Hour)
+	fresh := &ticket.Ticket{Status: ticket.StatusOpen, Summary: "printer jammed", Requester: nurse(2),
+		Channel: "D" + nurse(2), ThreadTS: "1700000001.000100", Category: ticket.CategoryPrinter, Priority: ticket.P3,
+		TeamTS: "1700000001.000300", CreatedAt: later, UpdatedAt: later}
+	got, _, err := st.CreateTicket(context.Background(), fresh, ticket.Event{At: later, Actor: nurse(2), Kind: ticket.EventCreated})
+	if err != nil || got.Number != 1 {
+		t.Fatalf("new ticket = %v, %v; want number 1 again for this test", got, err)
+	}
+
+	press := h.press(old, "ticket_claim", onCall)
+	h.eventually("the press is refused", func() bool { return responseTo(h, press.ResponseURL, "earlier IT-1") })
+	if tk := h.ticket(nurse(2)); tk.Status != ticket.StatusOpen || tk.Owner != "" {
+		t.Fatalf("the new IT-1 was changed by an old button: %s, owner %q", tk.Status, tk.Owner)
 	}
 }
