@@ -34,6 +34,7 @@ type locationMarks struct {
 	text   string // the normalised location, "" when none
 	units  int    // distinct units named, counted up to 2
 	ranged bool   // a range or list of rooms or bays: more than one bed
+	place  bool   // a unit, department or floor is named, not only a room or bed
 	unitAt []int  // the terms where a unit name starts (the first few)
 }
 
@@ -198,7 +199,13 @@ func matchUnit(table *unitTable, text string, terms []term, i int, skip []bool) 
 		if f.titleOnly && (i == 0 || terms[i].stop || !isUpperASCII(text[terms[i].start]) || inCapitals(text, terms[i:i+1])) {
 			continue // "ortho is waiting", "ORTHO": the specialty, not the unit
 		}
-		if k := phraseMatch(f.phrase, terms, i, skip, false); k > n && (!f.upperOnly || inCapitals(text, terms[i:i+k]) && !shoutedWord(text, terms, i)) {
+		k := phraseMatch(f.phrase, terms, i, skip, false)
+		if k == 0 || f.upperOnly && (!inCapitals(text, terms[i:i+k]) || shoutedWord(text, terms, i)) {
+			continue
+		}
+		// The longest wins, but a configured unit written here wins over a
+		// built-in one: "onc infusion" is the configured Oncology.
+		if k > n && (n == 0 || best.builtin || f.builtin == best.builtin) || !f.builtin && best.builtin {
 			best, n = *f, k
 		}
 	}
@@ -211,6 +218,9 @@ var directions = map[string]string{
 	"e": "East", "east": "East", "s": "South", "south": "South",
 	"norte": "North", "sur": "South", "este": "East", "oeste": "West",
 }
+
+// sideWords after a compass word make it a side, not a numbered unit.
+var sideWords = map[string]bool{"wing": true, "side": true, "end": true, "entrance": true, "tower": true, "hall": true}
 
 // numberWords are floor numbers written as words: "Four West".
 var numberWords = map[string]string{
@@ -271,6 +281,7 @@ func findLocation(text string, terms []term, skip []bool, units []string, answer
 		r.unit = cmp.Or(r.known, r.dept, r.role)
 	}
 	r.marks.text = formatLocation(r.unit, r.floor, r.bay, r.pod, r.room, r.bed, r.chair)
+	r.marks.place = r.unit != "" || r.floor != ""
 	return r.marks
 }
 
@@ -484,6 +495,12 @@ func (r *locationReader) buildingAt(i int) int {
 		r.note(trimZeros(w)+" "+b, i)
 		return 2 + r.roomAfterUnit(i+1)
 	}
+	if b, ok := unitBuildings[w]; ok && len(next) == 1 && next[0] >= 'a' && next[0] <= 'h' && !masked(r.skip, i+1) {
+		// "Tower B", "tower b 4th floor"
+		r.use(i, 2)
+		r.note(b+" "+strings.ToUpper(next), i)
+		return 2 + r.roomAfterUnit(i+1)
+	}
 	if b, ok := unitBuildings[w]; ok && isDigits(next) && len(next) <= 2 {
 		r.use(i, 2)
 		r.note(b+" "+trimZeros(next), i)
@@ -510,6 +527,14 @@ func (r *locationReader) numberedAt(i int) int {
 			r.use(i, 1)
 			r.noteNumbered(trimZeros(w[:d]), dir, i)
 			return 1 + r.roomAfterUnit(i)
+		}
+	}
+	if w == "for" && len(r.word(i+1)) > 1 && !sideWords[r.word(i+2)] && i > 0 && (r.word(i-1) == "on" || r.word(i-1) == "in") {
+		// "frozen on for west": dictated "4 West"
+		if dir, ok := directions[r.word(i+1)]; ok {
+			r.use(i, 2)
+			r.noteNumbered("4", dir, i)
+			return 2 + r.roomAfterUnit(i+1)
 		}
 	}
 	if n, ok := numberWords[w]; ok && len(r.word(i+1)) > 1 {

@@ -59,6 +59,8 @@ func TestParseLocation(t *testing.T) {
 		{"WOW-5N-07 badge reader", "5 North"},
 		{"call x4357 about WOW-ICU-02", "ICU"},
 		{"WOW-ICU-02 on 4W", "4 West"},
+		{"tap logs me in as the previous nurse on WOW-5S-07 in rm 15", "5 South, room 15"},
+		{"WOW-5S-07 on peds screen dark", "Pediatrics (Peds)"},
 		{"SCN-0042 wont pair", ""},
 		// The first unit named is the location.
 		{"pyxis on 4W is down, using the one on 5N", "4 West"},
@@ -99,7 +101,13 @@ func TestParseLocationBuiltinUnits(t *testing.T) {
 		{"MICU bed 3 monitor not crossing", "MICU, bed 3"},
 		{"peds floor printer offline", "Pediatrics (Peds)"}, // the requester's word kept beside the name
 		{"medical icu monitor not crossing", "MICU (Medical ICU)"},
-		{"behavioral health wifi down", "Psych (Behavioral Health)"},
+		{"behavioral health wifi down", "Behavioral Health"},
+		{"BH unit printer leaves a stripe", "Behavioral Health (BH)"},
+		{"epic is frozen on for west, every computer spinning", "4 West"},
+		{"charge nurse on tower b 4th floor, epic closing", "Tower B"},
+		{"the cardiac icu spectralinks dropping calls", "CICU (Cardiac ICU)"},
+		{"surg stepdown scanner cradle cracked", "Surgical Stepdown (Surg Stepdown)"},
+		{"la impresora en mamografía no imprime", "Mammography (Mamografía)"},
 		{"cardiac step-down printer jammed", "Cardiac Stepdown"}, // a spelling, not another name
 		{"Four West printer jammed", "4 West"},
 		{"fax in the Cardiology clinic not receiving", "Cardiology"},

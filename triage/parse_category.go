@@ -44,14 +44,14 @@ var builtinKeywords = []struct {
 	weight  int
 	phrases string
 }{
-	{ticket.CategoryEHR, 5, "patient portal|quick reg|real time eligibility|eligibility check|insurance verification|proxy access"},
+	{ticket.CategoryEHR, 5, "care everywhere|track board|patient portal|quick reg|real time eligibility|eligibility check|insurance verification|proxy access"},
 	{ticket.CategoryEHR, 3, "bed board"},
 	{ticket.CategoryEHR, 4, "print preview|med rec|medication reconciliation|order composer|results review|problem list|allergy list|care plan|admission navigator|prenatal record|emergency contact|after visit summary|discharge summary|eligibility|mychart|adt|beaker|sunquest|cadence|optime|e prescribing|eprescribing|surescripts|medication admin record|medication administration record|discharge navigator|chart review|order entry|results tab|in basket|inbasket|break the glass|patient list|pt list|tracking board|epic secure chat"},
 	{ticket.CategoryEHR, 3, "ehr|emr|mar|emar|flowsheet|cpoe|powerchart|firstnet|hyperspace|haiku|canto|meditech|navigator|smartphrase|sign orders"},
 	{ticket.CategoryEHR, 2, "epic|cerner|rover|rover phone|rover device|documentation"},
 	{ticket.CategoryEHR, 1, "chart|charting|charts|orders|notes|downtime|order|avs|encounter|encounters|portal|registration|reg"},
 
-	{ticket.CategoryLogin, 5, "wrong user|switch user|signed in as|logged in as|rejects my credentials|credentials rejected|rejects my password|locked me out|contraseña|contrasena|duo push|mfa push|push notification|mfa page|mfa prompt|2fa code|authenticator app|tap and go|badge not enrolled"},
+	{ticket.CategoryLogin, 5, "wont push|account is disabled|says my account|wrong user|switch user|signed in as|logged in as|rejects my credentials|credentials rejected|rejects my password|locked me out|contraseña|contrasena|duo push|mfa push|push notification|mfa page|mfa prompt|2fa code|authenticator app|tap and go|badge not enrolled"},
 	{ticket.CategoryLogin, 4, "locked out|badge tap|tap badge|tap in|tap out|password reset|reset password|account locked|locked account|single sign on|trust relationship|invalid credentials|log me in|account disabled|pw reset|badge reader"},
 	{ticket.CategoryLogin, 3, "pin|password|pw|login|log in|log into|log on|sign in|sign into|sign on|signin|imprivata|sso|mfa|2fa|duo|authenticator|username|user name|credentials|unlock|locked"},
 	{ticket.CategoryLogin, 1, "account|badge|expired|reset|user|logged in|logging in|logs in|logs me out|logging me out|kicking me out"},
@@ -86,7 +86,7 @@ var builtinKeywords = []struct {
 	{ticket.CategoryPhone, 1, "pages|ringing|rings|extension|call light|ring|no service"},
 
 	{ticket.CategoryDevice, 5, "bladder scanner|infusion pump|iv pump|smart pump|patient monitor|pt monitor|bedside monitor|cardiac monitor|central monitor|central station|fetal monitor|fetal monitoring|tele box|device integration|vitals integration|vitals machine|spot monitor|ekg machine|ecg machine|drug library|pump library|welch allyn|accu chek|pulse ox"},
-	{ticket.CategoryDevice, 5, "dialysis machine|dialysis machines|temp probe|vent settings|ventilator settings|not crossing|not crossing over|not flowing|not dropping|device data|treatment data"},
+	{ticket.CategoryDevice, 5, "smart bed|smart beds|bp machine|bp machines|bluetooth scale|remote patient monitoring|remote pt monitoring|rpm tablet|rpm|daily weights|dialysis machine|dialysis machines|temp probe|vent settings|ventilator settings|not crossing|not crossing over|not flowing|not dropping|device data|treatment data"},
 	{ticket.CategoryDevice, 4, "spo2|philips|intellivue|carescape|masimo|nihon kohden|spacelabs|mindray|zoll|istat|i stat|bedmaster|pump|alaris|telemetry|dinamap|glucometer|accuchek|ventilator|defibrillator"},
 	{ticket.CategoryDevice, 3, "tele|ekg|ecg|muse|defib|bp cuff|auto programming|fetal strips|capsule"},
 	{ticket.CategoryDevice, 2, "vitals|vital signs|vent|crossing over|associating|integration"},
@@ -106,12 +106,13 @@ var builtinKeywords = []struct {
 
 	{ticket.CategoryAccess, 5, "access request|request access|requesting access"},
 	{ticket.CategoryAccess, 4, "new hire|new employee|need access|needs access|give me access|admin rights|distribution list|security group|add me to|remove access|provisioning|onboarding|security point|security class|dont have access|no access"},
-	{ticket.CategoryAccess, 4, "switch my department|change my department|my department changed|privilege|override privilege"},
+	{ticket.CategoryAccess, 4, "director approved|manager approved|paging groups|paging group|add the department|switch my department|change my department|my department changed|privilege|override privilege"},
 	{ticket.CategoryAccess, 3, "view only|user list|not provisioned|provisioned|privileges|read only|added to my|security class|new user|new rn|new nurse|new resident|new provider|new scribe|new clerk|new staff|new doctor|new physician|new tech|new secretary|new unit secretary|student nurse|permission|permissions|access to|epcs"},
 	{ticket.CategoryAccess, 2, "students|rights|dea|e prescribing|approved|starting"},
 	{ticket.CategoryAccess, 1, "access|request|starts"},
 
-	{ticket.CategoryOther, 5, "fax line|teletracking|tele tracking|uptodate|lexicomp|micromedex|whiteboard screen|electronic whiteboard|bed exit alarm|bed exit alarms|bed alarm|bed alarms|video interpreter|interpreter cart|nurse call|call light system|phishing|phishing link|camera system|security camera"},
+	{ticket.CategoryOther, 3, "uptodate|lexicomp|micromedex"},
+	{ticket.CategoryOther, 5, "rtls|hand hygiene|fax line|teletracking|tele tracking|whiteboard screen|electronic whiteboard|bed exit alarm|bed exit alarms|bed alarm|bed alarms|video interpreter|interpreter cart|nurse call|call light system|phishing|phishing link|camera system|security camera"},
 	{ticket.CategoryOther, 3, "install|adobe|outlook|email|mailbox|zoom|webex|kronos|sharepoint|tv|teams status|microsoft teams|ms teams"},
 	{ticket.CategoryOther, 2, "excel|shared drive|calendar|rollout|training|staff meeting|signature|teams"},
 

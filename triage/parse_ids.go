@@ -99,8 +99,8 @@ func findIDs(text string, terms []term) *idMarks {
 			if devPos < 0 {
 				devPos = c.start
 				m.device = s
-				if shaped && len(s) > len(prefix) && '0' <= s[len(prefix)] && s[len(prefix)] <= '9' {
-					m.tag = strings.ToLower(prefix) // "PC004512": its prefix is no word of its own
+				if shaped {
+					m.tag = strings.ToLower(prefix) // "PC004512", "PRN-CSD-2": the prefix names the thing
 				}
 			}
 		}

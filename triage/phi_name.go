@@ -2,6 +2,7 @@ package triage
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -77,10 +78,24 @@ func (r *phiRun) info(i int) nameInfo {
 	s := r.str(i)
 	n.shape = wordShape(s, r.caps)
 	n.lex = lexLookup(s)
-	n.safe = t.w != 0 || n.lex&lexSafe != 0
+	n.safe = t.w != 0 || n.lex&lexSafe != 0 || unitWords()[strings.ToLower(s)]
 	n.vocab = knownLower(s)
 	return *n
 }
+
+// unitWords are the one-word names of the built-in units ("CICU", "MICU",
+// "Dialysis"): places, never names.
+var unitWords = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, b := range builtinUnits {
+		for _, p := range append([]string{b.name}, b.aliases...) {
+			if !strings.ContainsAny(p, " -/") {
+				m[strings.ToLower(p)] = true
+			}
+		}
+	}
+	return m
+})
 
 // knownLower reports whether triage's own vocabulary (categories, signals,
 // systems) has the word.
@@ -420,6 +435,7 @@ var placeNouns = map[string]bool{
 	"st": true, "ave": true, "avenue": true, "road": true, "rd": true, "blvd": true, "drive": true,
 	"clinic": true, "center": true, "centre": true, "hospital": true, "campus": true, "wing": true,
 	"unit": true, "institute": true, "house": true, "plaza": true, "park": true, "health": true,
+	"nursing": true, "home": true, "manor": true, "village": true, "gardens": true, "lodge": true, "care": true,
 }
 
 // strangerName reports whether token i, in a message about a patient, is a
@@ -1027,6 +1043,9 @@ func (r *phiRun) staffList(s, e int) bool {
 		r.eq(q, "best") || r.eq(q, "sincerely") || r.eq(q, "gracias") || r.eq(q, "you") && r.eq(q-1, "thank") ||
 		r.punct(p, "-–—") && (p == 0 || r.toks[p].nl) {
 		return true
+	}
+	if r.eq(e+1, "emp") || r.eq(e+2, "emp") || r.eq(e+1, "employee") || r.eq(e+2, "employee") {
+		return true // "Sam Oduya, emp # 448812"
 	}
 	return r.staffAfter(e, 2, false)
 }

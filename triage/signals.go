@@ -79,7 +79,7 @@ var wordClassLists = []struct {
 	{clWaitOR, "or case cases surgery surgeon surgeons anesthesia ortho"},
 	{clWaitStaff, "doc docs doctor doctors md mds provider providers physician physicians lab nurse nurses rn rns team staff pharmacy radiology cardiology tech techs everyone"},
 	{clReqVerb, "need needs request requesting requested give get grant add added adding set create remove no setup provision necesito"},
-	{clAccessNoun, "access account accounts permission permissions rights login logins privilege privileges provisioned acceso user users"},
+	{clAccessNoun, "access account accounts permission permissions rights login logins privilege privileges provisioned acceso user users group groups"},
 	{clOutage | clFail, "down outage"},
 	{clServer, "server servers"},
 	{clMonitorCtx, "pt pts patient patients bedside central tele telemetry vitals rhythm rhythms cardiac spo2 sats alarm alarms alarming bed baby babies"},

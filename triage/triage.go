@@ -87,8 +87,12 @@ func parse(text string, opts Options) Draft {
 	}
 	d.Location = r.loc.text
 	d.Device = r.ids.device
-	if d.Location == "" && d.Device != "" {
-		d.Location = tagUnit(d.Device, opts.Units)
+	if !r.loc.place && d.Device != "" {
+		// A tag labelled with a unit says where the device lives when the
+		// message names no unit: "WOW-5S-07 in rm 15" is 5 South, room 15.
+		if u := tagUnit(d.Device, opts.Units); u != "" {
+			d.Location = strings.TrimSuffix(u+", "+d.Location, ", ")
+		}
 	}
 	d.Callback = r.ids.callback
 	d.System = findSystem(r.terms, d.Category)

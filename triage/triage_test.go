@@ -152,9 +152,9 @@ func TestParseSystem(t *testing.T) {
 func TestParseDeterministic(t *testing.T) {
 	t.Parallel()
 	opts := Options{Units: testUnits, Keywords: map[ticket.Category][]string{"a": {"x"}, "b": {"x"}, "c": {"x"}}}
-	first := Parse("x on 4W rm 12 bed b, call x4357, WOW-4W-03", opts)
+	first := Parse("x on 4W rm 12 bed b, call x4357, asset tag 004512", opts)
 	for range 50 {
-		if d := Parse("x on 4W rm 12 bed b, call x4357, WOW-4W-03", opts); !reflect.DeepEqual(d, first) {
+		if d := Parse("x on 4W rm 12 bed b, call x4357, asset tag 004512", opts); !reflect.DeepEqual(d, first) {
 			t.Fatalf("Parse is not deterministic: %+v, then %+v", first, d)
 		}
 	}
