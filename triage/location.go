@@ -118,25 +118,21 @@ var (
 )
 
 // unitTable is the unit forms of one configuration, indexed by their first
-// letter or digit so that each term is tried against its own few forms.
+// word so that each term is tried against the few forms it can start.
 type unitTable struct {
 	forms    []unitForm
-	by       [256][]int32 // the forms a term starting with that byte can match, in order
-	numbered []unitForm   // the numbered units' names, for "OR5"
+	byWord   map[string][]int32 // the forms whose first word it is, in order
+	numbered []unitForm         // the numbered units' names, for "OR5"
 }
 
 func newUnitTable(forms []unitForm) *unitTable {
-	t := &unitTable{forms: forms}
+	t := &unitTable{forms: forms, byWord: make(map[string][]int32, len(forms))}
 	for k, f := range forms {
 		if f.numbered && f.phrase == f.name {
 			t.numbered = append(t.numbered, f)
 		}
-		if f.first != 0 {
-			t.by[f.first] = append(t.by[f.first], int32(k))
-			continue
-		}
-		for b := range t.by {
-			t.by[b] = append(t.by[b], int32(k))
+		if ws := words(f.phrase); len(ws) > 0 {
+			t.byWord[ws[0]] = append(t.byWord[ws[0]], int32(k))
 		}
 	}
 	return t
@@ -194,7 +190,7 @@ func matchUnit(table *unitTable, text string, terms []term, i int, skip []bool) 
 	var best unitForm
 	n := 0
 	w := terms[i].w
-	for _, k := range table.by[w[0]] {
+	for _, k := range table.byWord[w] {
 		f := &table.forms[k]
 		if f.titleOnly && (i == 0 || terms[i].stop || !isUpperASCII(text[terms[i].start]) || inCapitals(text, terms[i:i+1])) {
 			continue // "ortho is waiting", "ORTHO": the specialty, not the unit
