@@ -76,7 +76,10 @@ type Options struct {
 	// HandlerTimeout bounds one handler call (30s).
 	HandlerTimeout time.Duration
 	// ClaimIdle is how long another replica's unfinished event waits before
-	// this one takes it over (60s); ClaimEvery is how often to look (10s).
+	// this one takes it over (8s); ClaimEvery is how often to look (2s). A
+	// live replica touches the events it holds every ClaimIdle/3, so only a
+	// stopped replica's events go that long untouched: they are taken over
+	// within ClaimIdle + ClaimEvery of the stop.
 	ClaimIdle, ClaimEvery time.Duration
 	// GiveUpAfter drops an event that still fails this long after it was
 	// accepted (1h), so one bad event cannot retry forever.
@@ -101,8 +104,8 @@ func (o *Options) defaults() {
 	setDefault(&o.AcceptTimeout, 2*time.Second)
 	setDefault(&o.ReplyWait, 2*time.Second)
 	setDefault(&o.HandlerTimeout, 30*time.Second)
-	setDefault(&o.ClaimIdle, time.Minute)
-	setDefault(&o.ClaimEvery, 10*time.Second)
+	setDefault(&o.ClaimIdle, 8*time.Second)
+	setDefault(&o.ClaimEvery, 2*time.Second)
 	setDefault(&o.GiveUpAfter, time.Hour)
 	setDefault(&o.Drain, 10*time.Second)
 }

@@ -33,28 +33,27 @@ func (b *Bot) consume(ctx, workCtx context.Context) {
 			}
 		})
 	}
+	// Entries queued or in work here must not look abandoned to other
+	// replicas, however long Slack makes them wait or a full lane holds the
+	// reader up: they are touched on a clock of their own, until the workers
+	// have drained.
+	touchCtx, stopTouch := context.WithCancel(workCtx)
+	touched := make(chan struct{})
+	go func() { defer close(touched); b.touchLoop(touchCtx, hand) }()
 	defer func() {
 		for _, l := range lanes {
 			close(l)
 		}
 		wg.Wait()
+		stopTouch()
+		<-touched
 	}()
 
-	nextClaim, nextTouch, nextPrune := time.Now(), time.Now().Add(b.opts.ClaimIdle/3), time.Now()
+	nextClaim, nextPrune := time.Now(), time.Now()
 	for ctx.Err() == nil {
 		var entries []store.InboxEntry
 		var err error
 		now := time.Now()
-		if !now.Before(nextTouch) {
-			// Entries queued or in work here must not look abandoned to
-			// other replicas, however long Slack makes them wait.
-			nextTouch = now.Add(b.opts.ClaimIdle / 3)
-			tctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			if err := b.inbox.Touch(tctx, b.opts.Consumer, hand.list()...); err != nil {
-				b.log.WithError(err).Warn("inbox entries in hand not touched")
-			}
-			cancel()
-		}
 		if !now.Before(nextPrune) {
 			// Replicas that crashed never left the group; their consumers,
 			// once emptied by take-overs, are removed after a day.
@@ -97,6 +96,24 @@ func (b *Bot) consume(ctx, workCtx context.Context) {
 				return // entries read but not handed out stay pending and are taken over later
 			}
 		}
+	}
+}
+
+// touchLoop touches the entries in hand every ClaimIdle/3 until ctx is done.
+func (b *Bot) touchLoop(ctx context.Context, hand *inHand) {
+	tick := time.NewTicker(b.opts.ClaimIdle / 3)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		tctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if err := b.inbox.Touch(tctx, b.opts.Consumer, hand.list()...); err != nil {
+			b.log.WithError(err).Warn("inbox entries in hand not touched")
+		}
+		cancel()
 	}
 }
 
