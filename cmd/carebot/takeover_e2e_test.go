@@ -82,9 +82,11 @@ func TestRoutedTicketIsNotRoutedAgain(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessOptions{})
 	h.start(bot.Options{})
+	apps := h.cfg.Team("apps")
 	m := h.fake.DM(nurse(1), "Epic is down for the whole ED, can't chart, patients waiting")
 	h.nextPost(m, 0)
-	h.teamPost(h.cfg.Team("apps").Channel, "IT-1")
+	h.teamPost(apps.Channel, "IT-1")
+	h.pageTo(apps.OnCall(h.clock.Now()).Member, "IT-1") // routing's last post
 	posts := h.fake.Calls("chat.postMessage")
 	h.clock.Advance(2 * time.Minute)
 	h.waitSweeps(3)
