@@ -58,9 +58,10 @@ func TestClaimRaceHasOneWinner(t *testing.T) {
 	if len(evs) != 2 || evs[1].Kind != ticket.EventClaimed || evs[1].Actor != owner {
 		t.Fatalf("events = %+v; want created + one claim", evs)
 	}
-	// The winner claiming again (a resent script) is still the owner, with no new event.
+	// The owner pressing again is "already yours", with no new event (a
+	// resent call is TestScriptsKnowAResentCall's).
 	if res, _, err := s.Claim(ctx, tk.Number, owner, at); err != nil || res != store.AlreadyYours {
-		t.Fatalf("owner's repeated claim = %v, %v", res, err)
+		t.Fatalf("owner's second press = %v, %v; want AlreadyYours", res, err)
 	}
 	if evs, _ := s.Events(ctx, tk.Number); len(evs) != 2 {
 		t.Fatalf("a repeated claim added an event: %+v", evs)
@@ -98,6 +99,7 @@ func TestResolve(t *testing.T) {
 	if res, _, err := s.Resolve(ctx, tk.Number, "U0SPEC2", "again", at); err != nil || res != store.AlreadyResolved {
 		t.Fatalf("second Resolve = %v, %v", res, err)
 	}
+
 	evs, _ := s.Events(ctx, tk.Number)
 	if len(evs) != 2 || evs[1].Kind != ticket.EventResolved || evs[1].Text != "replaced the toner" {
 		t.Fatalf("events = %+v", evs)

@@ -191,7 +191,8 @@ return due
 // who did.
 // A claimed ticket escalates no more.
 // KEYS: tickets, events, claim due, open index, claimed index, closed index.
-// ARGV: number, user, claimed_at (RFC 3339), event JSON line, claimed_at ms.
+// ARGV: number, user, claimed_at (RFC 3339), event JSON line, claimed_at ms,
+// call ID (the same when go-redis resends the script).
 // Returns {1, ticket JSON} claimed, {2, ticket JSON} claimed by user already
 // (a second press, or a resent script), {0, ticket JSON} claimed by someone
 // else, {-2, ticket JSON} not open, {-1, empty} no such ticket.
@@ -200,11 +201,14 @@ local js = redis.call('HGET', KEYS[1], ARGV[1])
 if not js then return {-1, ''} end
 local t = cjson.decode(js)
 if t['status'] == 'claimed' then
+  -- The same call resent (its reply was lost): the claim it made.
+  if t['owner'] == ARGV[2] and t['call'] == ARGV[6] then return {1, js} end
   if t['owner'] == ARGV[2] then return {2, js} end
   return {0, js}
 end
 if t['status'] ~= 'open' then return {-2, js} end
 t['status'] = 'claimed'
+t['call'] = ARGV[6]
 t['owner'] = ARGV[2]
 t['claimed_at'] = ARGV[3]
 t['updated_at'] = ARGV[3]
@@ -220,17 +224,23 @@ return {1, js}
 // resolveScript resolves an open or claimed ticket and ends its escalation.
 // KEYS: tickets, events, claim due, open index, claimed index, resolve due,
 // closed index. ARGV: number, user, resolved_at (RFC 3339), event JSON line,
-// resolved_at ms.
-// Returns {1, ticket JSON} resolved, {2, ticket JSON} already resolved (a
-// resent script, or a second resolve), {-2, ticket JSON} not open or
+// resolved_at ms, call ID.
+// Returns {1, ticket JSON} resolved (also when this very call is resent
+// after its reply was lost: the same call ID), {2, ticket JSON} already
+// resolved by another call, {-2, ticket JSON} not open or
 // claimed, {-1, empty} no such ticket.
 const resolveScript = indexLua + `
 local js = redis.call('HGET', KEYS[1], ARGV[1])
 if not js then return {-1, ''} end
 local t = cjson.decode(js)
-if t['status'] == 'resolved' then return {2, js} end
+if t['status'] == 'resolved' then
+  -- The same call resent (its reply was lost): the resolve it made.
+  if t['resolved_by'] == ARGV[2] and t['call'] == ARGV[6] then return {1, js} end
+  return {2, js}
+end
 if t['status'] ~= 'open' and t['status'] ~= 'claimed' then return {-2, js} end
 t['status'] = 'resolved'
+t['call'] = ARGV[6]
 t['resolved_by'] = ARGV[2]
 t['resolved_at'] = ARGV[3]
 t['updated_at'] = ARGV[3]

@@ -235,7 +235,7 @@ func (s *Store) Claim(ctx context.Context, n int64, user string, at time.Time) (
 		return 0, nil, fmt.Errorf("claim ticket %d: %w", n, err)
 	}
 	res, err := s.claim.Run(ctx, s.rdb, []string{s.keys.tickets(), s.keys.events(), s.keys.claimDue(), s.keys.openIndex(), s.keys.claimedIndex(), s.keys.closed()},
-		n, user, at.UTC().Format(time.RFC3339Nano), line, ms(at)).Slice()
+		n, user, at.UTC().Format(time.RFC3339Nano), line, ms(at), callID()).Slice()
 	if err != nil {
 		return 0, nil, fmt.Errorf("claim ticket %d: %w", n, err)
 	}
@@ -285,7 +285,7 @@ func (s *Store) Resolve(ctx context.Context, n int64, user, note string, at time
 	}
 	res, err := s.resolve.Run(ctx, s.rdb, []string{s.keys.tickets(), s.keys.events(), s.keys.claimDue(), s.keys.openIndex(),
 		s.keys.claimedIndex(), s.keys.resolveDue(), s.keys.closed()},
-		n, user, at.UTC().Format(time.RFC3339Nano), line, ms(at)).Slice()
+		n, user, at.UTC().Format(time.RFC3339Nano), line, ms(at), callID()).Slice()
 	if err != nil {
 		return 0, nil, fmt.Errorf("resolve ticket %d: %w", n, err)
 	}
