@@ -64,11 +64,13 @@ func (h *Handlers) route(ctx context.Context, t *ticket.Ticket) error {
 				slack.MsgOptionBlocks())
 		}
 		t.Team, t.TeamChannel, t.TeamTS = team.ID, team.Channel, ts
-		// The claim clock starts now: past it, the team's chain is paged.
-		t.ClaimDeadline, t.EscStep = h.clock.Now().Add(h.claimTarget(t)), 0
 		change := store.Change{Ticket: t}
-		if p, ok := chainOf(team).PageAt(0, t.ClaimDeadline, h.schedule(ctx, team)); ok {
-			change.NextPage = p.At
+		if t.Status == ticket.StatusOpen {
+			// The claim clock starts now: past it, the team's chain is paged.
+			t.ClaimDeadline, t.EscStep = h.clock.Now().Add(h.claimTarget(t)), 0
+			if p, ok := chainOf(team).PageAt(0, t.ClaimDeadline, h.schedule(ctx, team)); ok {
+				change.NextPage = p.At
+			}
 		}
 		err = h.store.Update(ctx, change)
 		if !errors.Is(err, store.ErrConflict) {
@@ -82,6 +84,12 @@ func (h *Handlers) route(ctx context.Context, t *ticket.Ticket) error {
 		return err
 	}
 	log.WithField("priority", t.Priority.String()).Info("ticket routed")
+	if t.Status != ticket.StatusOpen {
+		// Claimed (or closed) while it was being posted: the post shows it,
+		// and nobody is paged for a ticket no longer waiting.
+		h.showLateChange(ctx, log, t)
+		return nil
+	}
 	if d := h.cfg.SLA[t.Priority.String()].Resolve; d > 0 {
 		if err := h.store.WatchResolve(ctx, t.Number, t.CreatedAt.Add(d), true); err != nil {
 			log.WithError(err).Warn("resolve target not watched")
@@ -96,6 +104,21 @@ func (h *Handlers) route(ctx context.Context, t *ticket.Ticket) error {
 		log.WithError(err).Warn("on-call page not sent")
 	}
 	return nil
+}
+
+// showLateChange brings a team post just made up to a change that landed
+// while it was being posted: a claim, a resolve or a cancel.
+func (h *Handlers) showLateChange(ctx context.Context, log logrus.FieldLogger, t *ticket.Ticket) {
+	var status string
+	switch t.Status {
+	case ticket.StatusClaimed:
+		status = fmt.Sprintf(":white_check_mark: Claimed by <@%s> at %s.", t.Owner, h.local(t.ClaimedAt))
+	case ticket.StatusResolved:
+		status = fmt.Sprintf(":white_check_mark: Resolved by <@%s> at %s.", t.ResolvedBy, h.local(t.ResolvedAt))
+	default:
+		status = fmt.Sprintf("Now %s.", t.Status)
+	}
+	h.updateTeamPost(ctx, log, t, status)
 }
 
 // page sends user a direct message about ticket t with a link to its team

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -130,5 +131,50 @@ func TestOldButtonCannotActOnAReusedNumber(t *testing.T) {
 	h.eventually("the press is refused", func() bool { return responseTo(h, press.ResponseURL, "earlier IT-1") })
 	if tk := h.ticket(nurse(2)); tk.Status != ticket.StatusOpen || tk.Owner != "" {
 		t.Fatalf("the new IT-1 was changed by an old button: %s, owner %q", tk.Status, tk.Owner)
+	}
+}
+
+// A claim that lands while the ticket is being posted to its team is shown
+// on the post once it is made, and nobody is paged "New ticket" for a
+// ticket already owned.
+func TestClaimDuringRoutingIsShownAndNotPaged(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	h.start(bot.Options{})
+	apps := h.cfg.Team("apps")
+	onCall := apps.OnCall(h.clock.Now()).Member
+	now := h.clock.Now()
+	tk := &ticket.Ticket{Status: ticket.StatusOpen, Summary: "Epic is down for the whole ED", Requester: nurse(1),
+		Channel: "D" + nurse(1), ThreadTS: "1700000000.000100", Category: ticket.CategoryEHR, Priority: ticket.P1,
+		Reasons: "EHR is high impact", ReplyTS: "1700000000.000200", CreatedAt: now, UpdatedAt: now}
+	if _, _, err := h.openStore().CreateOpen(context.Background(), tk,
+		ticket.Event{At: now, Actor: nurse(1), Kind: ticket.EventCreated, Text: "P1"}, now.Add(30*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	// The team post is held up by a rate limit; meanwhile the on-call
+	// claims the ticket by command.
+	h.fake.Fail("chat.postMessage", http.StatusTooManyRequests, 5*time.Second, 1)
+	h.clock.Advance(31 * time.Second)
+	h.eventually("the team post is tried", func() bool { return h.fake.Calls("chat.postMessage") >= 1 })
+	h.fake.SlashCommand("/ticket", "claim IT-1", onCall, "D"+onCall)
+	h.eventually("the claim is stored", func() bool { return h.ticket(nurse(1)).Status == ticket.StatusClaimed })
+
+	h.clock.Advance(6 * time.Second)
+	h.eventually("the team post shows the claim", func() bool {
+		for _, p := range h.fake.Posts() {
+			if text, _ := p.Current(); p.Channel == apps.Channel && strings.Contains(text, "Claimed by <@"+onCall+">") {
+				return true
+			}
+		}
+		return false
+	})
+	h.waitSweeps(3)
+	for _, p := range h.fake.Posts() {
+		if p.Channel == "D"+onCall && strings.Contains(p.Text, "New ticket") {
+			t.Errorf("the on-call was paged for a ticket they own: %q", p.Text)
+		}
+	}
+	if got := h.ticket(nurse(1)); got.Status != ticket.StatusClaimed || got.Owner != onCall || got.TeamTS == "" {
+		t.Errorf("after routing: %s, owner %q, team post %q", got.Status, got.Owner, got.TeamTS)
 	}
 }
