@@ -182,7 +182,7 @@ func (h *Handlers) onDeclareIncident(ctx context.Context, cb slack.InteractionCa
 				log.WithError(err).WithField("ticket", h.id(t.Number)).Warn("triage of a linked ticket not ended")
 			}
 		}
-		h.updateTeamPost(ctx, log, t, fmt.Sprintf(":rotating_light: Linked to *%s*.", incidentID(inc.Number)))
+		h.syncTeamPost(ctx, log, t.Number)
 		return h.knownIssue(inc.Number), nil
 	})
 	verb := "declared"
@@ -259,9 +259,8 @@ func (h *Handlers) resolveIncident(ctx context.Context, user, arg, rawNote strin
 	for i, t := range closed {
 		byNumber[t.Number], ns[i] = t, t.Number
 	}
-	status := fmt.Sprintf(":white_check_mark: Resolved with *%s* by <@%s> at %s.", incidentID(n), user, h.local(now))
 	h.notifyLinked(ctx, log, ns, func(ctx context.Context, t *ticket.Ticket) (string, []slack.Block) {
-		h.updateTeamPost(ctx, log, t, status)
+		h.syncTeamPost(ctx, log, t.Number)
 		return h.resolution(t, incidentID(n)+" is fixed", user, note)
 	})
 	return &bot.Reply{Text: fmt.Sprintf("Resolved *%s* and its %d open tickets; their requesters are being told.", incidentID(n), len(closed))}, nil

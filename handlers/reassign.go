@@ -70,7 +70,10 @@ func (h *Handlers) reassignTicket(ctx context.Context, cmd slack.SlashCommand, a
 		log := h.log.WithFields(logrus.Fields{"ticket": h.id(n), "user": cmd.UserID})
 		log.Info("ticket reassigned")
 		note := fmt.Sprintf(":arrow_right: Reassigned to %s by <@%s> at %s.", what, cmd.UserID, h.local(now))
-		if oldTS != "" {
+		switch {
+		case oldTS != "" && oldTS == t.TeamTS:
+			h.syncTeamPost(ctx, log, n) // the same post: it shows the new owner
+		case oldTS != "":
 			old := *t
 			old.TeamChannel, old.TeamTS, old.Status = oldChannel, oldTS, ticket.StatusClaimed // no buttons on the old post
 			h.updateTeamPost(ctx, log, &old, note)

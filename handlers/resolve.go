@@ -62,7 +62,7 @@ func (h *Handlers) resolveTicket(ctx context.Context, cmd slack.SlashCommand, ar
 	}
 	log := h.log.WithFields(logrus.Fields{"ticket": h.id(n), "user": cmd.UserID})
 	log.Info("ticket resolved")
-	h.updateTeamPost(ctx, log, t, fmt.Sprintf(":white_check_mark: Resolved by <@%s> at %s.", cmd.UserID, h.local(now)))
+	h.syncTeamPost(ctx, log, t.Number)
 	msg, blocks := h.resolution(t, fmt.Sprintf("*%s* is resolved", h.id(n)), cmd.UserID, note)
 	if _, err := h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(msg, false), slack.MsgOptionBlocks(blocks...)); err != nil {
 		log.WithError(err).Warn("requester not told of the resolution")
@@ -83,6 +83,55 @@ func (h *Handlers) resolution(t *ticket.Ticket, head, user, note string) (string
 }
 
 // updateTeamPost rewrites a ticket's team post with its current state.
+// syncTeamPost renders ticket n's team post from the stored ticket, and
+// again for as long as the ticket changed while the update was on its way:
+// updates that Slack answers late, or that overlap, can land in any order,
+// but whoever sees a newer revision after its update renders it, so the
+// post always ends up showing the last state.
+func (h *Handlers) syncTeamPost(ctx context.Context, log logrus.FieldLogger, n int64) {
+	t, err := h.store.Ticket(ctx, n)
+	for range 5 {
+		if err != nil || t.TeamTS == "" {
+			return
+		}
+		text, blocks := h.teamPost(t, h.statusLines(t))
+		if err := h.slack.UpdateMessage(ctx, t.TeamChannel, t.TeamTS, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...)); err != nil {
+			log.WithError(err).Warn("team post not updated")
+			return
+		}
+		var after *ticket.Ticket
+		if after, err = h.store.Ticket(ctx, n); err == nil && after.Rev == t.Rev {
+			return
+		}
+		t = after
+	}
+}
+
+// statusLines say what happened to a ticket, from its stored state, as its
+// team post shows them.
+func (h *Handlers) statusLines(t *ticket.Ticket) []string {
+	var lines []string
+	if t.Incident != 0 && t.Status != ticket.StatusResolved {
+		lines = append(lines, fmt.Sprintf(":rotating_light: Linked to *%s*.", incidentID(t.Incident)))
+	}
+	switch t.Status {
+	case ticket.StatusClaimed:
+		after := t.ClaimedAt.Sub(t.CreatedAt).Round(time.Minute)
+		lines = append(lines, fmt.Sprintf(":white_check_mark: Claimed by <@%s> at %s, %s after the report.", t.Owner, h.local(t.ClaimedAt), humanDuration(after)))
+	case ticket.StatusResolved:
+		with := ""
+		if t.Incident != 0 {
+			with = fmt.Sprintf(" with *%s*", incidentID(t.Incident))
+		}
+		lines = append(lines, fmt.Sprintf(":white_check_mark: Resolved%s by <@%s> at %s.", with, t.ResolvedBy, h.local(t.ResolvedAt)))
+	case ticket.StatusCancelled:
+		lines = append(lines, "Withdrawn by the requester.")
+	}
+	return lines
+}
+
+// updateTeamPost shows status on a copy of a team post that is no longer
+// the ticket's own (a reassigned ticket's post in its old team).
 func (h *Handlers) updateTeamPost(ctx context.Context, log logrus.FieldLogger, t *ticket.Ticket, status string) {
 	if t.TeamTS == "" {
 		return
@@ -213,7 +262,7 @@ func (h *Handlers) reopen(ctx context.Context, n int64, user string) (*bot.Reply
 				log.WithError(err).Warn("reopened ticket not routed")
 			}
 		} else if team != nil {
-			h.updateTeamPost(ctx, log, t, fmt.Sprintf(":arrows_counterclockwise: Reopened by <@%s> at %s.", user, h.local(now)))
+			h.syncTeamPost(ctx, log, t.Number)
 			onCall = h.onCallNow(ctx, team)
 			if err := h.page(ctx, t, team, onCall, "Reopened ticket"); err != nil {
 				log.WithError(err).Warn("on-call page not sent")

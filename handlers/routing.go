@@ -87,7 +87,7 @@ func (h *Handlers) route(ctx context.Context, t *ticket.Ticket) error {
 	if t.Status != ticket.StatusOpen {
 		// Claimed (or closed) while it was being posted: the post shows it,
 		// and nobody is paged for a ticket no longer waiting.
-		h.showLateChange(ctx, log, t)
+		h.syncTeamPost(ctx, log, t.Number)
 		return nil
 	}
 	if d := h.cfg.SLA[t.Priority.String()].Resolve; d > 0 {
@@ -104,21 +104,6 @@ func (h *Handlers) route(ctx context.Context, t *ticket.Ticket) error {
 		log.WithError(err).Warn("on-call page not sent")
 	}
 	return nil
-}
-
-// showLateChange brings a team post just made up to a change that landed
-// while it was being posted: a claim, a resolve or a cancel.
-func (h *Handlers) showLateChange(ctx context.Context, log logrus.FieldLogger, t *ticket.Ticket) {
-	var status string
-	switch t.Status {
-	case ticket.StatusClaimed:
-		status = fmt.Sprintf(":white_check_mark: Claimed by <@%s> at %s.", t.Owner, h.local(t.ClaimedAt))
-	case ticket.StatusResolved:
-		status = fmt.Sprintf(":white_check_mark: Resolved by <@%s> at %s.", t.ResolvedBy, h.local(t.ResolvedAt))
-	default:
-		status = fmt.Sprintf("Now %s.", t.Status)
-	}
-	h.updateTeamPost(ctx, log, t, status)
 }
 
 // page sends user a direct message about ticket t with a link to its team
@@ -232,14 +217,7 @@ func (h *Handlers) claim(ctx context.Context, n int64, user string) (*bot.Reply,
 	}
 	log := h.log.WithFields(logrus.Fields{"ticket": h.id(n), "user": user})
 	log.Info("ticket claimed")
-	after := t.ClaimedAt.Sub(t.CreatedAt).Round(time.Minute)
-	claimed := fmt.Sprintf(":white_check_mark: Claimed by <@%s> at %s, %s after the report.", user, h.local(t.ClaimedAt), humanDuration(after))
-	if t.TeamTS != "" {
-		text, blocks := h.teamPost(t, []string{claimed})
-		if err := h.slack.UpdateMessage(ctx, t.TeamChannel, t.TeamTS, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...)); err != nil {
-			log.WithError(err).Warn("team post not updated")
-		}
-	}
+	h.syncTeamPost(ctx, log, n)
 	team := "IT"
 	if tm := h.teamOf(t); tm != nil {
 		team = tm.Name

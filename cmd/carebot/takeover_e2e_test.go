@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -176,5 +177,37 @@ func TestClaimDuringRoutingIsShownAndNotPaged(t *testing.T) {
 	}
 	if got := h.ticket(nurse(1)); got.Status != ticket.StatusClaimed || got.Owner != onCall || got.TeamTS == "" {
 		t.Errorf("after routing: %s, owner %q, team post %q", got.Status, got.Owner, got.TeamTS)
+	}
+}
+
+// Team post updates that overlap, and land in any order, end with the post
+// showing the ticket's last state: here a claim's update, held up by a rate
+// limit, competes with the resolve that follows it.
+func TestTeamPostEndsOnTheLastState(t *testing.T) {
+	t.Parallel()
+	for i := range 3 {
+		h := newHarness(t, harnessOptions{})
+		h.start(bot.Options{})
+		apps := h.cfg.Team("apps")
+		onCall := apps.OnCall(h.clock.Now()).Member
+		m := h.fake.DM(nurse(1), "Epic is down for the whole ED, can't chart, patients waiting")
+		h.nextPost(m, 0)
+		h.teamPost(apps.Channel, "IT-1")
+		h.pageTo(onCall, "IT-1")
+
+		h.fake.Fail("chat.update", http.StatusTooManyRequests, 3*time.Second, 1)
+		h.fake.SlashCommand("/ticket", "claim IT-1", onCall, "D"+onCall)
+		h.eventually("the claim's update is tried", func() bool { return h.fake.Calls("chat.update") >= 1 })
+		h.fake.SlashCommand("/ticket", "resolve IT-1 restarted the interface engine", onCall, "D"+onCall)
+		h.eventually("the resolve is stored", func() bool { return h.ticket(nurse(1)).Status == ticket.StatusResolved })
+		h.clock.Advance(4 * time.Second)
+		h.eventually(fmt.Sprintf("round %d: the team post shows the resolve", i), func() bool {
+			for _, p := range h.fake.Posts() {
+				if text, _ := p.Current(); p.Channel == apps.Channel && p.ThreadTS == "" {
+					return strings.Contains(text, "Resolved by") && !strings.Contains(text, "Claimed by")
+				}
+			}
+			return false
+		})
 	}
 }
