@@ -17,7 +17,7 @@ import (
 )
 
 // Slack is the outbound Web API client every part of carebot posts through.
-// It paces posts to about one a second per channel, waits out every 429's
+// It paces posts to about one a second per channel (short bursts allowed), waits out every 429's
 // Retry-After, retries calls that are safe to repeat, and never repeats a
 // chat.postMessage whose outcome is unknown (that could double a post).
 type Slack struct {
@@ -34,8 +34,11 @@ type Slack struct {
 
 // SlackOptions tune the client; a zero field takes its default.
 type SlackOptions struct {
-	// PostInterval is the pause between two posts to one channel (1s).
+	// PostInterval is the average pause between two posts to one channel
+	// (1s); PostBurst posts may go at once before it applies (3), as Slack
+	// allows short bursts.
 	PostInterval time.Duration
+	PostBurst    int
 	// MaxAttempts bounds the tries of one call, including the first (4).
 	MaxAttempts int
 	// MaxRetryAfter caps how long one 429 makes a call wait (60s); a longer
@@ -53,6 +56,9 @@ func NewSlack(api *slack.Client, httpClient *http.Client, clk clock.Clock, m *me
 	}
 	if opts.PostInterval <= 0 {
 		opts.PostInterval = time.Second
+	}
+	if opts.PostBurst <= 0 {
+		opts.PostBurst = 3
 	}
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = 4
@@ -165,15 +171,23 @@ func (s *Slack) classify(err error, rep repeatable, backoff time.Duration) (outc
 	return "network", -1
 }
 
-// pace waits until channel may take another post, and books the slot after.
+// pace waits until channel may take another post, and books it: a
+// generic cell rate (GCRA) per channel, one post per PostInterval on
+// average with up to PostBurst at once. s.next holds each channel's
+// theoretical arrival time: when the next post would be due at the average
+// rate.
 func (s *Slack) pace(ctx context.Context, channel string) error {
 	now := s.clock.Now()
 	s.mu.Lock()
-	slot := s.next[channel]
+	tat := s.next[channel]
+	if tat.Before(now) {
+		tat = now
+	}
+	slot := tat.Add(-time.Duration(s.opts.PostBurst-1) * s.opts.PostInterval)
 	if slot.Before(now) {
 		slot = now
 	}
-	s.next[channel] = slot.Add(s.opts.PostInterval)
+	s.next[channel] = tat.Add(s.opts.PostInterval)
 	if len(s.next) > 10000 {
 		for ch, t := range s.next {
 			if t.Before(now) {

@@ -50,9 +50,13 @@ func TestPostsToOneChannelArePacedAtOnePerSecond(t *testing.T) {
 	clk := clock.NewFake(time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC))
 	out, fake, _ := newSlack(t, clk)
 
-	if err := <-post(out, "C1"); err != nil {
-		t.Fatal(err)
+	// A short burst goes out at once (the default burst is 3)…
+	for range 3 {
+		if err := <-post(out, "C1"); err != nil {
+			t.Fatal(err)
+		}
 	}
+	// …then one a second.
 	second := post(out, "C1")
 	parked(t, clk, 1)
 	if err := <-post(out, "C2"); err != nil { // another channel is not held up
@@ -67,8 +71,20 @@ func TestPostsToOneChannelArePacedAtOnePerSecond(t *testing.T) {
 	if err := <-second; err != nil {
 		t.Fatal(err)
 	}
-	if n := fake.Calls("chat.postMessage"); n != 3 {
-		t.Errorf("chat.postMessage calls = %d, want 3", n)
+	if n := fake.Calls("chat.postMessage"); n != 5 {
+		t.Errorf("chat.postMessage calls = %d, want 5", n)
+	}
+	third := post(out, "C1")
+	parked(t, clk, 1)
+	clk.Advance(999 * time.Millisecond)
+	select {
+	case <-third:
+		t.Fatal("a post beyond the burst went out before its second")
+	default:
+	}
+	clk.Advance(time.Millisecond)
+	if err := <-third; err != nil {
+		t.Fatal(err)
 	}
 }
 
