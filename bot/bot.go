@@ -35,6 +35,12 @@ type Inbox interface {
 	Touch(ctx context.Context, consumer string, entryIDs ...string) error
 	LeaveInbox(ctx context.Context, consumer string) (bool, error)
 	PruneConsumers(ctx context.Context, idle time.Duration) (int, error)
+	// Hold, Release and DueHeld keep slash commands and button presses
+	// while they are handled, for another replica to finish should this
+	// one stop (see store.Held).
+	Hold(ctx context.Context, id, kind string, payload []byte, due time.Time) error
+	Release(ctx context.Context, id string) error
+	DueHeld(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Held, error)
 }
 
 // laneOf picks one of n lanes for a user's work, so that one user's events

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -17,6 +18,7 @@ func (b *Bot) command(ctx context.Context, evt socketmode.Event, received time.T
 	cmd, _ := evt.Data.(slack.SlashCommand)
 	log := b.log.WithFields(logrus.Fields{"envelope": envType, "command": cmd.Command, "user": cmd.UserID})
 	b.metrics.Envelopes.WithLabelValues(envType, "acked").Inc()
+	defer b.hold(ctx, log, evt)()
 	f := b.routes.commands[cmd.Command]
 	if f == nil {
 		b.ackReply(ctx, log, envType, evt.Request.EnvelopeID, cmd.ResponseURL,
@@ -35,9 +37,19 @@ func (b *Bot) interactive(ctx context.Context, evt socketmode.Event, received ti
 	cb, _ := evt.Data.(slack.InteractionCallback)
 	log := b.log.WithFields(logrus.Fields{"envelope": envType, "interaction": string(cb.Type), "user": cb.User.ID})
 	b.metrics.Envelopes.WithLabelValues(envType, "acked").Inc()
+	if cb.Type == slack.InteractionTypeBlockActions {
+		defer b.hold(ctx, log, evt)()
+	}
 	if err := b.ack(ctx, envType, evt.Request.EnvelopeID, nil, received); err != nil {
 		log.WithError(err).Warn("ack not sent")
 	}
+	b.actions(ctx, log, cb)
+}
+
+// actions runs the handlers of a button press's actions and answers each
+// through response_url.
+func (b *Bot) actions(ctx context.Context, log logrus.FieldLogger, cb slack.InteractionCallback) {
+	const envType = socketmode.RequestTypeInteractive
 	if cb.Type != slack.InteractionTypeBlockActions {
 		return
 	}
@@ -129,5 +141,83 @@ func (b *Bot) respond(ctx context.Context, log logrus.FieldLogger, responseURL s
 	}
 	if err := b.out.Respond(ctx, responseURL, reply); err != nil {
 		log.WithError(err).Warn("reply to response_url failed")
+	}
+}
+
+// heldGrace is how long past its handler's time limit a held command or
+// press waits before another replica handles it again.
+const heldGrace = 10 * time.Second
+
+// hold keeps the envelope in Redis while it is handled and returns what
+// releases it. If it cannot be held, it is handled all the same: holding
+// only covers a stop of this replica.
+func (b *Bot) hold(ctx context.Context, log logrus.FieldLogger, evt socketmode.Event) (release func()) {
+	id := evt.Request.EnvelopeID
+	hctx, cancel := context.WithTimeout(ctx, b.opts.AcceptTimeout)
+	defer cancel()
+	if err := b.inbox.Hold(hctx, id, evt.Request.Type, evt.Request.Payload, time.Now().Add(b.opts.HandlerTimeout+heldGrace)); err != nil {
+		log.WithError(err).Warn("not held; a stop now would lose it")
+		return func() {}
+	}
+	return func() {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.opts.AcceptTimeout)
+		defer cancel()
+		if err := b.inbox.Release(rctx, id); err != nil {
+			log.WithError(err).Warn("handled, but not released; it may be handled again")
+		}
+	}
+}
+
+// redoHeld handles again the commands and presses that a stopped replica
+// held and never released, answering through their response_url.
+func (b *Bot) redoHeld(ctx context.Context) {
+	dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	held, err := b.inbox.DueHeld(dctx, time.Now(), b.opts.HandlerTimeout+heldGrace, 16)
+	cancel()
+	if err != nil {
+		b.log.WithError(err).Warn("held commands not read")
+		return
+	}
+	for _, h := range held {
+		log := b.log.WithFields(logrus.Fields{"envelope": h.Kind, "held": h.ID})
+		log.Info("handling a command or press a stopped replica left")
+		switch h.Kind {
+		case socketmode.RequestTypeSlashCommands:
+			var cmd slack.SlashCommand
+			if err := json.Unmarshal(h.Payload, &cmd); err != nil {
+				log.WithError(err).Warn("held command not readable; dropped")
+				break
+			}
+			if f := b.routes.commands[cmd.Command]; f != nil {
+				hctx, hcancel := context.WithTimeout(ctx, b.opts.HandlerTimeout)
+				var reply *Reply
+				err, panicked := b.safely(log, h.Kind, func() error {
+					var err error
+					reply, err = f(hctx, cmd)
+					return err
+				})
+				hcancel()
+				if err != nil {
+					if !panicked {
+						b.metrics.HandlerErrors.WithLabelValues(h.Kind).Inc()
+						log.WithError(err).Error("command failed")
+					}
+					reply = &Reply{Text: apology}
+				}
+				b.respond(ctx, log, cmd.ResponseURL, reply)
+			}
+		case socketmode.RequestTypeInteractive:
+			var cb slack.InteractionCallback
+			if err := json.Unmarshal(h.Payload, &cb); err != nil {
+				log.WithError(err).Warn("held press not readable; dropped")
+				break
+			}
+			b.actions(ctx, log, cb)
+		}
+		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), b.opts.AcceptTimeout)
+		if err := b.inbox.Release(rctx, h.ID); err != nil {
+			log.WithError(err).Warn("handled, but not released; it may be handled again")
+		}
+		rcancel()
 	}
 }

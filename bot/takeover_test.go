@@ -72,3 +72,61 @@ func TestSlowEventIsNotTakenOverFromALiveReplica(t *testing.T) {
 		t.Errorf("a slow event was handled %d times; a live replica's work was taken over", n)
 	}
 }
+
+// A slash command that a stopped replica held and never released is handled
+// again by a live one once it is due, and released.
+func TestHeldCommandOfAStoppedReplicaIsHandled(t *testing.T) {
+	t.Parallel()
+	rdb, team := storetest.Redis(t)
+	fake := slackfake.New(slackfake.WithTeamID(team), slackfake.WithAckTimeout(time.Second), slackfake.WithPingInterval(time.Second))
+	t.Cleanup(fake.Close)
+	st, err := store.New(rdb, team, clock.Real{}, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What the stopped replica left: a command held, due already.
+	payload := []byte(`{"command":"/ticket","text":"claim 7","user_id":"U0SPEC1","channel_id":"D1","response_url":"` + fake.URL() + `/response/gone"}`)
+	if err := st.Hold(context.Background(), "env-dead-1", "slash_commands", payload, time.Now().Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	api := slack.New(fake.BotToken(), slack.OptionAppLevelToken(fake.AppToken()), slack.OptionAPIURL(fake.APIURL()))
+	m := metrics.New(prometheus.NewRegistry())
+	out, err := bot.NewSlack(api, http.DefaultClient, clock.Real{}, m, bot.SlackOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got atomic.Value
+	routes := bot.NewRoutes()
+	routes.Command("/ticket", func(ctx context.Context, cmd slack.SlashCommand) (*bot.Reply, error) {
+		got.Store(cmd.UserID + " " + cmd.Text)
+		return &bot.Reply{Text: "You have IT-7"}, nil
+	})
+	logger := logrus.New()
+	logger.SetOutput(io.Discard)
+	socket := socketmode.New(api, socketmode.OptionLog(log.New(io.Discard, "", 0)))
+	b, err := bot.New(socket, out, st, routes, bot.Identity{UserID: fake.BotUserID(), BotID: fake.BotID(), TeamID: team}, logger, m,
+		bot.Options{Consumer: "live", ClaimEvery: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	waitFor(t, "the held command is handled", func() bool { v, _ := got.Load().(string); return v == "U0SPEC1 claim 7" })
+	waitFor(t, "the held command is released", func() bool {
+		due, err := st.DueHeld(context.Background(), time.Now().Add(time.Hour), time.Minute, 10)
+		return err == nil && len(due) == 0
+	})
+
+	// A command handled here is held while handled, then released.
+	env := fake.SlashCommand("/ticket", "claim 8", "U0SPEC1", "D1")
+	if _, err := fake.WaitAck(context.Background(), env.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the live command is handled", func() bool { v, _ := got.Load().(string); return v == "U0SPEC1 claim 8" })
+	waitFor(t, "the live command is released", func() bool {
+		due, err := st.DueHeld(context.Background(), time.Now().Add(time.Hour), time.Minute, 10)
+		return err == nil && len(due) == 0
+	})
+}

@@ -66,6 +66,7 @@ func (b *Bot) consume(ctx, workCtx context.Context) {
 		}
 		if !now.Before(nextClaim) {
 			nextClaim = now.Add(b.opts.ClaimEvery)
+			b.redoHeld(workCtx)
 			cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 			entries, err = b.inbox.ClaimStale(cctx, b.opts.Consumer, b.opts.ClaimIdle, 64)
 			cancel()

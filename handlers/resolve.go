@@ -56,6 +56,7 @@ func (h *Handlers) resolveTicket(ctx context.Context, cmd slack.SlashCommand, ar
 	case err != nil:
 		return nil, err
 	case res == store.AlreadyResolved:
+		h.syncTeamPost(ctx, h.log.WithField("ticket", h.id(n)), n)
 		return &bot.Reply{Text: fmt.Sprintf("%s is already resolved.", h.id(n))}, nil
 	case res == store.NotResolvable:
 		return &bot.Reply{Text: fmt.Sprintf("%s is %s, so it can't be resolved.", h.id(n), t.Status)}, nil

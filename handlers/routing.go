@@ -213,6 +213,9 @@ func (h *Handlers) claim(ctx context.Context, n int64, user string) (*bot.Reply,
 	case store.NotClaimable:
 		return &bot.Reply{Text: fmt.Sprintf("%s is %s, so it can't be claimed.", h.id(n), t.Status)}, nil
 	case store.AlreadyYours:
+		// A second press, or this press handled again after a stop: the post
+		// shows it either way.
+		h.syncTeamPost(ctx, h.log.WithField("ticket", h.id(n)), n)
 		return &bot.Reply{Text: fmt.Sprintf("%s is already yours.", h.id(n))}, nil
 	}
 	log := h.log.WithFields(logrus.Fields{"ticket": h.id(n), "user": user})

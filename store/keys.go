@@ -19,6 +19,12 @@ func (k keys) dedupe(eventID string) string { return k.prefix + "dedupe:" + even
 // inbox is the stream of accepted events waiting for a worker.
 func (k keys) inbox() string { return k.prefix + "inbox" }
 
+// held is a hash: envelope ID -> "kind\npayload", a command or button press
+// being handled; heldDue a sorted set of them by when another replica may
+// take one over (ms).
+func (k keys) held() string    { return k.prefix + "held" }
+func (k keys) heldDue() string { return k.prefix + "held:due" }
+
 // seq is the ticket-number counter.
 func (k keys) seq() string { return k.prefix + "seq:ticket" }
 

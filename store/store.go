@@ -22,6 +22,7 @@ type Store struct {
 	accept, done, leave, create, followUp, setReply, update, due, claim, resolve *redis.Script
 	retire, takeSummary, finishSummary, releaseSummary                           *redis.Script
 	observe, declare, dismiss, resolveIncident, openIncident                     *redis.Script
+	hold, dueHeld                                                                *redis.Script
 
 	// highest is the highest ticket number this store has handed out or
 	// read: if Redis loses its data, new tickets are still numbered after it.
@@ -84,6 +85,8 @@ func New(rdb redis.UniversalClient, teamID string, clk clock.Clock, opts Options
 		due:      redis.NewScript(dueScript),
 		claim:    redis.NewScript(claimScript),
 		resolve:  redis.NewScript(resolveScript),
+		hold:     redis.NewScript(holdScript),
+		dueHeld:  redis.NewScript(dueHeldScript),
 
 		retire:         redis.NewScript(retireScript),
 		takeSummary:    redis.NewScript(takeSummaryScript),

@@ -197,3 +197,36 @@ func TestTicketNumbersSurviveDataLoss(t *testing.T) {
 		t.Errorf("data loss reported %d times, want 2: %q", len(lost), lost)
 	}
 }
+
+// A held command is handed to another replica only once it is due, to one
+// replica at a time, and never once released.
+func TestHeldInteractions(t *testing.T) {
+	t.Parallel()
+	s, ctx := newStore(t), context.Background()
+	at := time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC)
+	if err := s.Hold(ctx, "env-1", "slash_commands", []byte(`{"command":"/ticket","text":"claim 1"}`), at.Add(40*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Hold(ctx, "env-2", "interactive", []byte(`{"type":"block_actions"}`), at.Add(40*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Release(ctx, "env-2"); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := s.DueHeld(ctx, at.Add(39*time.Second), time.Minute, 10); len(due) != 0 {
+		t.Fatalf("handed out before due: %+v", due)
+	}
+	due, err := s.DueHeld(ctx, at.Add(41*time.Second), time.Minute, 10)
+	if err != nil || len(due) != 1 || due[0].ID != "env-1" || due[0].Kind != "slash_commands" || string(due[0].Payload) != `{"command":"/ticket","text":"claim 1"}` {
+		t.Fatalf("DueHeld = %+v, %v", due, err)
+	}
+	if again, _ := s.DueHeld(ctx, at.Add(42*time.Second), time.Minute, 10); len(again) != 0 {
+		t.Fatalf("handed out twice within its lease: %+v", again)
+	}
+	if err := s.Release(ctx, "env-1"); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := s.DueHeld(ctx, at.Add(5*time.Minute), time.Minute, 10); len(after) != 0 {
+		t.Fatalf("handed out after release: %+v", after)
+	}
+}
