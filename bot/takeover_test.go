@@ -113,6 +113,7 @@ func TestHeldCommandOfAStoppedReplicaIsHandled(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- b.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
+	waitFor(t, "connected", b.Connected)
 	waitFor(t, "the held command is handled", func() bool { v, _ := got.Load().(string); return v == "U0SPEC1 claim 7" })
 	waitFor(t, "the held command is released", func() bool {
 		due, err := st.DueHeld(context.Background(), time.Now().Add(time.Hour), time.Minute, 10)
@@ -121,7 +122,9 @@ func TestHeldCommandOfAStoppedReplicaIsHandled(t *testing.T) {
 
 	// A command handled here is held while handled, then released.
 	env := fake.SlashCommand("/ticket", "claim 8", "U0SPEC1", "D1")
-	if _, err := fake.WaitAck(context.Background(), env.ID); err != nil {
+	actx, acancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer acancel()
+	if _, err := fake.WaitAck(actx, env.ID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the live command is handled", func() bool { v, _ := got.Load().(string); return v == "U0SPEC1 claim 8" })
