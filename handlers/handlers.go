@@ -107,6 +107,7 @@ type Handlers struct {
 	// background is work that outlives its handler: telling every
 	// requester of an incident.
 	background sync.WaitGroup
+	posters    posters // one per team channel, off the workers
 }
 
 // New returns the handlers. botUserID is the bot's own user ID, so mentions

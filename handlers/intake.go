@@ -200,13 +200,10 @@ func (h *Handlers) newReport(ctx context.Context, log logrus.FieldLogger, r repo
 	if err := h.store.SetReplyTS(ctx, t.Number, ts); err != nil {
 		return err
 	}
-	if t.Status != ticket.StatusOpen {
-		return nil
+	if t.Status == ticket.StatusOpen {
+		h.routeSoon(t)
 	}
-	if t, _, err = h.store.TicketAndConversation(ctx, t.Number); err != nil {
-		return err
-	}
-	return h.route(ctx, t)
+	return nil
 }
 
 // replyPending marks a ticket whose first reply is being posted.

@@ -288,7 +288,8 @@ func (h *Handlers) continueTriage(ctx context.Context, t *ticket.Ticket, conv *s
 	if _, err := h.slack.PostMessage(ctx, t.Channel, slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionText(h.routedText(ctx, t), false)); err != nil {
 		return err
 	}
-	return h.route(ctx, t)
+	h.routeSoon(t)
+	return nil
 }
 
 // routedText tells the requester their ticket left triage, with its

@@ -211,3 +211,43 @@ func TestTeamPostEndsOnTheLastState(t *testing.T) {
 		})
 	}
 }
+
+// A storm for one team fills its channel's pacing (about a post a second);
+// another requester's first reply does not wait behind it, and every team
+// post still goes out as the channel allows.
+func TestBusyTeamChannelDoesNotHoldUpOthers(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessOptions{})
+	h.start(bot.Options{})
+	apps := h.cfg.Team("apps")
+	stormPosts := func() int {
+		n := 0
+		for _, p := range h.fake.Posts() {
+			if p.Channel == apps.Channel && p.ThreadTS == "" && strings.Contains(p.Text, "Epic is down") {
+				n++
+			}
+		}
+		return n
+	}
+	for i := 1; i <= 12; i++ {
+		h.fake.DM(nurse(i), fmt.Sprintf("Epic is down for the whole ED %d, can't chart, patients waiting", i))
+	}
+	h.eventually("the channel's burst is used", func() bool { return stormPosts() >= 3 })
+	m := h.fake.DM(nurse(20), "label printer on 4 West keeps jamming")
+	if got := h.nextPost(m, 0); !strings.Contains(got.Text, "Got it") {
+		t.Fatalf("first reply = %q; want the receipt", got.Text)
+	}
+	// Posts beyond the burst go out about one a second; a reply that waited
+	// behind them would come after most of them (10 of 12 when routing ran
+	// on the workers).
+	if n := stormPosts(); n > 6 {
+		t.Errorf("the reply came after %d of 12 storm posts: it waited behind the busy channel", n)
+	}
+	deadline := time.Now().Add(40 * time.Second)
+	for stormPosts() < 12 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n := stormPosts(); n != 12 {
+		t.Errorf("%d of 12 team posts went out", n)
+	}
+}
