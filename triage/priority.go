@@ -36,9 +36,11 @@ import (
 //  1. Several units on a high-impact service are P1 unless patient care is
 //     not affected: a multi-unit outage of the EHR, the network, the
 //     cabinets or device integration is a care outage.
-//  2. Printers and workstations in a clinical area (a location is known, or
-//     the message is about patients, meds, wristbands or labels) are at least
-//     P2 when patient care is blocked or urgency words say so.
+//  2. The tools of the bedside (printers, workstations, barcode scanners and
+//     signing in) in a clinical area (a location is known, or the message is
+//     about patients, meds, wristbands or labels) are at least P2 when patient
+//     care is blocked or urgency words say so: one nurse who cannot sign in or
+//     scan at a med pass holds up patients.
 //     A patient-safety call or alarm (nurse call, call lights, bed exit
 //     alarms, code paging) that fails is at least P2 unless care is not
 //     affected.
@@ -51,6 +53,12 @@ import (
 // Prioritize also reads urgency words and clinical mentions from Draft.Text,
 // so a draft rebuilt from a stored ticket (text, category, location, care,
 // scope) gets the same priority as the parsed one.
+
+// pointOfCare are the categories of the bedside's tools (rule 2 above).
+var pointOfCare = map[ticket.Category]bool{
+	ticket.CategoryPrinter: true, ticket.CategoryWorkstation: true,
+	ticket.CategoryScanner: true, ticket.CategoryLogin: true,
+}
 
 // level is an impact or urgency step: 3 high, 2 medium, 1 low.
 type level int
@@ -172,8 +180,7 @@ func prioritize(d Draft, opts Options, unknown level) Priority {
 		p = ticket.P1
 		reasons = append(reasons, "several units on a high-impact service: P1")
 	}
-	if (d.Category == ticket.CategoryPrinter || d.Category == ticket.CategoryWorkstation) &&
-		(d.Signals.Care == CareBlocked || len(urgent) > 0) && (d.Location != "" || clinical) && p > ticket.P2 {
+	if pointOfCare[d.Category] && (d.Signals.Care == CareBlocked || len(urgent) > 0) && (d.Location != "" || clinical) && p > ticket.P2 {
 		p = ticket.P2
 		reasons = append(reasons, "clinical area, care blocked: at least P2")
 	}

@@ -66,7 +66,9 @@ func TestPrioritize(t *testing.T) {
 		{"workstation, one person, urgency words, location known", withUrgent(withLoc(draft(ws, ScopeOne, CareUnknown), "L&D"), "active labor"), ticket.P2},
 		{"printer, one person, blocked, no clinical area", withText(draft(printer, ScopeOne, CareBlocked), "cant print my timesheet"), ticket.P3},
 		{"printer, one person, slowed, location known", withLoc(draft(printer, ScopeOne, CareSlowed), "4 West"), ticket.P4},
-		{"the rule is for printers and workstations only", withLoc(draft(scanner, ScopeOne, CareBlocked), "4 West"), ticket.P3},
+		{"scanners at the bedside too", withLoc(draft(scanner, ScopeOne, CareBlocked), "4 West"), ticket.P2},
+		{"signing in at the bedside too", withUrgent(withLoc(draft(ticket.CategoryLogin, ScopeOne, CareUnknown), "ICU"), "meds due"), ticket.P2},
+		{"the rule is for the bedside's tools only", withLoc(draft(ticket.CategoryPhone, ScopeOne, CareBlocked), "4 West"), ticket.P3},
 		// The requester's answers never take a service below what it sets
 		// alone (high impact: P3).
 		{"high impact, one person, not affected", draft(ehr, ScopeOne, CareNone), ticket.P3},
