@@ -55,6 +55,7 @@ func (h *Handlers) route(ctx context.Context, t *ticket.Ticket) error {
 	if err != nil {
 		return fmt.Errorf("post ticket %d to team %s: %w", t.Number, team.ID, err)
 	}
+	sched := h.schedule(ctx, team) // read once: the chain's first page and who is on call now
 	for range 3 {
 		if t.TeamTS != "" && t.TeamTS != ts {
 			// Another replica routed it meanwhile: this post is the second.
@@ -68,7 +69,7 @@ func (h *Handlers) route(ctx context.Context, t *ticket.Ticket) error {
 		if t.Status == ticket.StatusOpen {
 			// The claim clock starts now: past it, the team's chain is paged.
 			t.ClaimDeadline, t.EscStep = h.clock.Now().Add(h.claimTarget(t)), 0
-			if p, ok := chainOf(team).PageAt(0, t.ClaimDeadline, h.schedule(ctx, team)); ok {
+			if p, ok := chainOf(team).PageAt(0, t.ClaimDeadline, sched); ok {
 				change.NextPage = p.At
 			}
 		}
@@ -100,7 +101,7 @@ func (h *Handlers) route(ctx context.Context, t *ticket.Ticket) error {
 			log.WithError(err).Warn("copy to the triage channel not posted")
 		}
 	}
-	if err := h.page(ctx, t, team, h.onCallNow(ctx, team), "New ticket"); err != nil {
+	if err := h.page(ctx, t, team, sched.At(h.clock.Now()).User, "New ticket"); err != nil {
 		log.WithError(err).Warn("on-call page not sent")
 	}
 	return nil
