@@ -1259,6 +1259,9 @@ func (r *phiRun) staffAfter(e, most int, kinStops bool) bool {
 			if r.ender(k) {
 				break
 			}
+			if kinStops && r.punct(k, ",") && words > 0 {
+				break // "Mr. Mwangi, second RN and I": a new clause, not his role
+			}
 			continue
 		}
 		words++

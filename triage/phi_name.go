@@ -384,6 +384,14 @@ func (r *phiRun) findNameCued() {
 			r.afterMarker(i)
 			continue
 		}
+		if r.punct(i, "(") && r.bedBefore(i) {
+			// "bed 4 (O'Sullivan)", "first case (Wiśniewski, left knee)"
+			if s, e, ok := r.readName(i+1, nameStrong); ok && !r.staffAround(s, e) {
+				r.add(s, e, phiName)
+				i = e
+				continue
+			}
+		}
 		if !r.word(i) {
 			continue
 		}
@@ -740,6 +748,30 @@ func (r *phiRun) staffName(cue, s, e int) bool {
 	return false
 }
 
+// bedBefore reports whether the words before the bracket at token i name a
+// bed, room, chair or case: "bed 4 (", "first case (".
+func (r *phiRun) bedBefore(i int) bool {
+	k := i - 1
+	if r.word(k) && r.toks[k].digits > 0 {
+		k--
+	}
+	switch {
+	case r.eq(k, "bed"), r.eq(k, "rm"), r.eq(k, "room"), r.eq(k, "chair"), r.eq(k, "bay"), r.eq(k, "case"), r.eq(k, "crib"):
+		return true
+	}
+	return false
+}
+
+// identifierAfter reports whether a patient identifier's label or marker
+// follows the name ending at token e: "…, MRN 204", "(DOB …)".
+func (r *phiRun) identifierAfter(e int) bool {
+	k := e + 1
+	for n := 0; n < 2 && r.punct(k, ",()-:"); n++ {
+		k++
+	}
+	return k < len(r.toks) && r.identifierLabel(k)
+}
+
 // roleBefore reports whether a staff role is among the few words before
 // token p, in the same sentence.
 func (r *phiRun) roleBefore(p, most int) bool {
@@ -982,6 +1014,9 @@ func (r *phiRun) staffAround(s, e int) bool {
 
 // staffList is staffAround without remembering the answer.
 func (r *phiRun) staffList(s, e int) bool {
+	if r.identifierAfter(e) {
+		return false // "proxy access for Teodoro Achterberg, MRN …": a patient
+	}
 	p := s - 1
 	// the next in a list of staff: "Ana Ferreira, Declan Byrne"
 	if r.staffEnd > 0 && (r.punct(p, ",&") || r.eq(p, "and")) && p-1 == r.staffEnd-1 {

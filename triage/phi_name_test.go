@@ -54,6 +54,11 @@ func TestRedactNamesByCue(t *testing.T) {
 		{"Will in bed 7 got registered under his brother's MRN", "NAME:1"},
 		{"All the room phones dead, Hope (rm 14) and her family use cells", "NAME:1"},
 		{"Price's PRN lorazepam not in the Omnicell", "NAME:1"},
+		// In brackets after a bed or a case; a patient though a request names them.
+		{"Vent data not flowing to the flowsheet in MICU, including bed 4 (O'Sullivan)", "NAME:1"},
+		{"first case (Wiśniewski, left knee) rolls at 0730", "NAME:1"},
+		{"portal won't let mom set up proxy access for Teodoro Achterberg, MRN 20448817", "MRN:1 NAME:1"},
+		{"scanner isn't reading the chemo bags for mr. mwangi, second RN and I are stuck", "NAME:1"},
 		// Only the first word after a title may be a common word.
 		{"Tele box on Mr. Abdullahi Musa in 5 West rm 511 shows no signal", "NAME:1"},
 	})
