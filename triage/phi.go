@@ -1259,7 +1259,7 @@ func (r *phiRun) staffAfter(e, most int, kinStops bool) bool {
 			if r.ender(k) {
 				break
 			}
-			if kinStops && r.punct(k, ",") && words > 0 {
+			if kinStops && r.punct(k, ",") && !r.is(k+1, wRole|wDept) && !r.staffCue(k+1) {
 				break // "Mr. Mwangi, second RN and I": a new clause, not his role
 			}
 			continue
