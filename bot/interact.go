@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -153,9 +154,14 @@ const heldGrace = 10 * time.Second
 // only covers a stop of this replica.
 func (b *Bot) hold(ctx context.Context, log logrus.FieldLogger, evt socketmode.Event) (release func()) {
 	id := evt.Request.EnvelopeID
+	payload, err := b.heldPayload(evt)
+	if err != nil {
+		log.WithError(err).Warn("not held; a stop now would lose it")
+		return func() {}
+	}
 	hctx, cancel := context.WithTimeout(ctx, b.opts.AcceptTimeout)
 	defer cancel()
-	if err := b.inbox.Hold(hctx, id, evt.Request.Type, evt.Request.Payload, time.Now().Add(b.opts.HandlerTimeout+heldGrace)); err != nil {
+	if err := b.inbox.Hold(hctx, id, evt.Request.Type, payload, time.Now().Add(b.opts.HandlerTimeout+heldGrace)); err != nil {
 		log.WithError(err).Warn("not held; a stop now would lose it")
 		return func() {}
 	}
@@ -166,6 +172,24 @@ func (b *Bot) hold(ctx context.Context, log logrus.FieldLogger, evt socketmode.E
 			log.WithError(err).Warn("handled, but not released; it may be handled again")
 		}
 	}
+}
+
+// heldPayload is what is kept of an envelope while it is handled: a slash
+// command's words pass the Guard first, so no patient identifier typed after
+// /ticket reaches Redis. (Button presses carry carebot's own messages, built
+// from redacted tickets.)
+func (b *Bot) heldPayload(evt socketmode.Event) ([]byte, error) {
+	if evt.Request.Type != socketmode.RequestTypeSlashCommands || b.opts.Guard == nil {
+		return evt.Request.Payload, nil
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(evt.Request.Payload, &fields); err != nil {
+		return nil, fmt.Errorf("read command payload: %w", err)
+	}
+	if text, ok := fields["text"].(string); ok {
+		fields["text"], _ = b.opts.Guard(text)
+	}
+	return json.Marshal(fields)
 }
 
 // redoHeld handles again the commands and presses that a stopped replica

@@ -33,6 +33,22 @@ func (h *harness) openStore() *store.Store {
 	return st
 }
 
+// leftByStoppedReplica stores what a replica that stopped between the
+// requester's reply and the team post leaves behind: nurse 1's open P1
+// ticket IT-1, answered, due for routing in 30 s, with no team post.
+func (h *harness) leftByStoppedReplica() {
+	h.t.Helper()
+	now := h.clock.Now()
+	tk := &ticket.Ticket{Status: ticket.StatusOpen, Summary: "Epic is down for the whole ED", Requester: nurse(1),
+		Channel: "D" + nurse(1), ThreadTS: "1700000000.000100", Category: ticket.CategoryEHR, Priority: ticket.P1,
+		Reasons: "EHR is high impact · unit-wide · patient care blocked", ReplyTS: "1700000000.000200",
+		CreatedAt: now, UpdatedAt: now}
+	if _, _, err := h.openStore().CreateOpen(context.Background(), tk,
+		ticket.Event{At: now, Actor: nurse(1), Kind: ticket.EventCreated, Text: "P1"}, now.Add(30*time.Second)); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
 // A replica that stops after telling the requester the ticket's ID, but
 // before the team post is recorded, loses nothing: past the routing grace
 // another replica posts it to the team and pages the on-call.
@@ -43,17 +59,7 @@ func TestTicketOpenedByAStoppedReplicaIsRouted(t *testing.T) {
 	apps := h.cfg.Team("apps")
 	onCall := apps.OnCall(h.clock.Now()).Member
 
-	// What the stopped replica left: an open P1 ticket, the requester
-	// answered, no team post.
-	now := h.clock.Now()
-	tk := &ticket.Ticket{Status: ticket.StatusOpen, Summary: "Epic is down for the whole ED", Requester: nurse(1),
-		Channel: "D" + nurse(1), ThreadTS: "1700000000.000100", Category: ticket.CategoryEHR, Priority: ticket.P1,
-		Reasons: "EHR is high impact · unit-wide · patient care blocked", ReplyTS: "1700000000.000200",
-		CreatedAt: now, UpdatedAt: now}
-	if _, _, err := h.openStore().CreateOpen(context.Background(), tk,
-		ticket.Event{At: now, Actor: nurse(1), Kind: ticket.EventCreated, Text: "P1"}, now.Add(30*time.Second)); err != nil {
-		t.Fatal(err)
-	}
+	h.leftByStoppedReplica()
 	h.waitSweeps(3)
 	if n := h.fake.Calls("chat.postMessage"); n != 0 {
 		t.Fatalf("routed within the grace the first replica had: %d posts", n)
@@ -144,14 +150,7 @@ func TestClaimDuringRoutingIsShownAndNotPaged(t *testing.T) {
 	h.start(bot.Options{})
 	apps := h.cfg.Team("apps")
 	onCall := apps.OnCall(h.clock.Now()).Member
-	now := h.clock.Now()
-	tk := &ticket.Ticket{Status: ticket.StatusOpen, Summary: "Epic is down for the whole ED", Requester: nurse(1),
-		Channel: "D" + nurse(1), ThreadTS: "1700000000.000100", Category: ticket.CategoryEHR, Priority: ticket.P1,
-		Reasons: "EHR is high impact", ReplyTS: "1700000000.000200", CreatedAt: now, UpdatedAt: now}
-	if _, _, err := h.openStore().CreateOpen(context.Background(), tk,
-		ticket.Event{At: now, Actor: nurse(1), Kind: ticket.EventCreated, Text: "P1"}, now.Add(30*time.Second)); err != nil {
-		t.Fatal(err)
-	}
+	h.leftByStoppedReplica()
 	// The team post is held up by a rate limit; meanwhile the on-call
 	// claims the ticket by command.
 	h.fake.Fail("chat.postMessage", http.StatusTooManyRequests, 5*time.Second, 1)
